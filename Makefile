@@ -5,6 +5,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 
+export PYTHONPATH := $(CURDIR)/scripts/west_commands
+
 VENV      := .venv
 PY        := $(VENV)/bin/python
 BUILD     := build
