@@ -1,0 +1,86 @@
+/*
+ * The application's parts and how main.c wires them. Each part is one file; every decision
+ * (windows, features, thresholds, model checks) is the portable core's.
+ */
+#ifndef TINYML_APP_H_
+#define TINYML_APP_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tinyml/ringbuf.h>
+
+/** The capture ring: the ISR (or sensor trigger) produces, the processing thread consumes. */
+extern struct tinyml_ringbuf app_ring;
+
+/** Start the capture source into app_ring. */
+int app_capture_start(void);
+
+/** Start the processing thread (window, features, inference, decisions). */
+int app_processing_start(void);
+
+/** Counters of the processing thread, for `tinyml status`. */
+struct app_processing_stats {
+	uint32_t windows;
+	uint32_t inferences;
+	uint32_t events;
+	uint32_t last_invoke_cycles;
+	uint32_t ring_overflows;
+	int active_slot; /* 0 = A, 1 = B, -1 none */
+	int model_error; /* last load error, 0 when a model runs */
+};
+void app_processing_stats(struct app_processing_stats *out);
+
+/** Load the model of slot @p slot (0 = A, 1 = B, -1 = the one the core marks active). */
+int app_model_activate(int slot);
+
+/** Record which slot runs (or the load error) for `tinyml status`. */
+void app_processing_set_model(int slot, int error);
+
+/**
+ * Features, inference and (when @p result is not NULL) one decision step on one window of
+ * CONFIG_TINYML_WINDOW_SAMPLES x CONFIG_TINYML_RING_AXES samples (axis-major); the class with
+ * the highest score goes to @p top_class.
+ */
+struct tinyml_decision_result;
+int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
+			struct tinyml_decision_result *result);
+
+/** One event summary for the uplink (never raw samples). */
+struct app_event_summary {
+	uint32_t t_ms;
+	uint8_t class_id;
+	uint8_t slot;
+	int16_t score_q15;
+	int16_t margin_q15;
+};
+
+/** Queue a summary for the uplink; a full queue drops it and counts the drop. */
+void app_uplink_post(const struct app_event_summary *summary);
+uint32_t app_uplink_dropped(void);
+uint32_t app_uplink_pending(void);
+
+/** Run the canned self-test set through the pipeline and the model: right/total windows. */
+int app_health_run(uint32_t *right, uint32_t *total);
+
+/** Gate MCUboot's confirmation of a new image on the self-test. */
+int app_health_confirm_image(void);
+
+/** Register the processing thread with the task watchdog, and feed it. */
+#if defined(CONFIG_TINYML_APP_WATCHDOG)
+int app_watchdog_start(void);
+void app_watchdog_feed(void);
+#else
+static inline int app_watchdog_start(void)
+{
+	return 0;
+}
+static inline void app_watchdog_feed(void)
+{
+}
+#endif
+
+/** The canned self-test set embedded in the image (NULL, 0 when the build has none). */
+const uint8_t *app_selftest_blob(size_t *len);
+
+#endif /* TINYML_APP_H_ */

@@ -1,0 +1,257 @@
+/*
+ * The processing thread: drains capture blocks into the window, and for every full window
+ * computes the features, runs the model and steps the decision logic; an event goes to the
+ * log and, as a summary, to the uplink queue. Every rule is the core's (window, pipeline,
+ * decision); this file only moves data between them.
+ */
+#include <errno.h>
+
+#include <zephyr/kernel.h>
+#include <zephyr/logging/log.h>
+
+#include <tinyml/decision.h>
+#include <tinyml/pipeline.h>
+#include <tinyml/ringbuf.h>
+#include <tinyml/window.h>
+#include <tinyml/zephyr/inference.h>
+
+#include "app.h"
+
+LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
+
+#define AXES         CONFIG_TINYML_RING_AXES
+#define BLOCK_LEN    (CONFIG_TINYML_RING_BLOCK_SAMPLES * AXES)
+#define WINDOW_LEN   CONFIG_TINYML_WINDOW_SAMPLES
+#define MAX_FEATURES 512
+
+BUILD_ASSERT((CONFIG_TINYML_RING_BLOCKS & (CONFIG_TINYML_RING_BLOCKS - 1)) == 0,
+	     "CONFIG_TINYML_RING_BLOCKS must be a power of two");
+
+static int16_t ring_storage[CONFIG_TINYML_RING_BLOCKS * BLOCK_LEN];
+static uint32_t ring_stamps[CONFIG_TINYML_RING_BLOCKS];
+struct tinyml_ringbuf app_ring;
+
+static int16_t window_history[WINDOW_LEN * AXES];
+static int16_t window_samples[WINDOW_LEN * AXES];
+static struct tinyml_window window;
+static int16_t block[BLOCK_LEN];
+
+static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(WINDOW_LEN) + 3) / 4];
+static int32_t features[MAX_FEATURES];
+static int16_t scores_q15[TINYML_DECISION_MAX_CLASSES];
+
+/* The IMU spectral pipeline of the Kconfig choice; a model must carry the same pipeline ID. */
+static const struct tinyml_pipeline_config pipeline = {
+	.kind = TINYML_PIPELINE_SPECTRAL,
+	.axes = AXES,
+	.sample_rate_hz = CONFIG_TINYML_APP_SAMPLE_RATE_HZ,
+	.window_len = WINDOW_LEN,
+	.hop = CONFIG_TINYML_WINDOW_HOP,
+	.dc_remove = 1,
+	.feature_mask = TINYML_FEAT_RMS | TINYML_FEAT_BAND_POWER | TINYML_FEAT_SPECTRUM,
+	.spectrum_lo = 1,
+	.spectrum_hi = 17,
+	.n_bands = 4,
+	.band_lo = {1, 9, 17, 33},
+	.band_hi = {9, 17, 33, 65},
+};
+
+/* Thresholds come from the model package's defaults through the core's settings. */
+static struct tinyml_decision_config decision_cfg = {
+	.n_classes = 2,
+	.background_class = 0,
+	.vote_window = 1,
+	.confirm_k = 2,
+	.confirm_span_ms = 400,
+	.refractory_ms = 1000,
+	.margin_q15 = 6554,
+	.hysteresis_q15 = 1638,
+	.threshold_q15 = {0, 26214},
+};
+static struct tinyml_decision_state decision_state;
+
+static struct app_processing_stats stats = {.active_slot = -1, .model_error = -ENODEV};
+K_MUTEX_DEFINE(stats_lock);
+
+void app_processing_stats(struct app_processing_stats *out)
+{
+	k_mutex_lock(&stats_lock, K_FOREVER);
+	*out = stats;
+	out->ring_overflows = tinyml_ringbuf_overflows(&app_ring);
+	k_mutex_unlock(&stats_lock);
+}
+
+void app_processing_set_model(int slot, int error)
+{
+	k_mutex_lock(&stats_lock, K_FOREVER);
+	stats.active_slot = slot;
+	stats.model_error = error;
+	k_mutex_unlock(&stats_lock);
+}
+
+/* Features (integer units of the pipeline) to the model's int8 input quantization. */
+static int quantize_into_input(const int32_t *in, size_t n)
+{
+	struct tinyml_inference_tensor input;
+	int rc = tinyml_inference_input(&input);
+
+	if (rc != 0) {
+		return rc;
+	}
+	if (n != input.len || input.scale <= 0.0f) {
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		float q = (float)in[i] / input.scale + (float)input.zero_point;
+		int32_t v = (int32_t)(q < 0.0f ? q - 0.5f : q + 0.5f);
+
+		input.data[i] = (int8_t)CLAMP(v, INT8_MIN, INT8_MAX);
+	}
+	return 0;
+}
+
+/* Output int8 scores to Q15 probabilities for the decision logic. */
+static size_t output_to_q15(void)
+{
+	struct tinyml_inference_tensor output;
+	size_t n;
+
+	if (tinyml_inference_output(&output) != 0) {
+		return 0;
+	}
+	n = MIN(output.len, ARRAY_SIZE(scores_q15));
+	for (size_t i = 0; i < n; i++) {
+		float p = output.scale * (float)(output.data[i] - output.zero_point);
+
+		scores_q15[i] = (int16_t)CLAMP((int32_t)(p * 32767.0f), 0, 32767);
+	}
+	return n;
+}
+
+int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
+			struct tinyml_decision_result *result)
+{
+	uint32_t cycles = 0;
+	int n_features;
+	size_t n_scores;
+	int rc;
+
+	n_features = tinyml_pipeline_run(&pipeline, samples, WINDOW_LEN * AXES, scratch,
+					 sizeof(scratch), features, ARRAY_SIZE(features));
+	if (n_features < 0) {
+		return n_features;
+	}
+	rc = quantize_into_input(features, (size_t)n_features);
+	if (rc == 0) {
+		rc = tinyml_inference_invoke(&cycles);
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	n_scores = output_to_q15();
+	*top_class = 0;
+	for (size_t i = 1; i < n_scores; i++) {
+		if (scores_q15[i] > scores_q15[*top_class]) {
+			*top_class = (int)i;
+		}
+	}
+	k_mutex_lock(&stats_lock, K_FOREVER);
+	stats.inferences++;
+	stats.last_invoke_cycles = cycles;
+	k_mutex_unlock(&stats_lock);
+	if (result == NULL) {
+		return 0;
+	}
+	return tinyml_decision_step(&decision_cfg, &decision_state, scores_q15, n_scores, now_ms,
+				    result);
+}
+
+static void on_window(uint32_t now_ms)
+{
+	struct tinyml_decision_result result;
+	int top;
+
+	if (tinyml_window_read(&window, window_samples, ARRAY_SIZE(window_samples)) < 0) {
+		return;
+	}
+	k_mutex_lock(&stats_lock, K_FOREVER);
+	stats.windows++;
+	k_mutex_unlock(&stats_lock);
+
+	if (app_classify_window(window_samples, now_ms, &top, &result) != 0 || result.event < 0) {
+		return;
+	}
+	struct app_event_summary summary = {
+		.t_ms = now_ms,
+		.class_id = (uint8_t)result.event,
+		.slot = (uint8_t)stats.active_slot,
+		.score_q15 = scores_q15[result.event],
+	};
+
+	k_mutex_lock(&stats_lock, K_FOREVER);
+	stats.events++;
+	k_mutex_unlock(&stats_lock);
+	LOG_INF("event: class %d score %d at %u ms", result.event, summary.score_q15, now_ms);
+	app_uplink_post(&summary);
+}
+
+static void processing_thread(void *a, void *b, void *c)
+{
+	ARG_UNUSED(a);
+	ARG_UNUSED(b);
+	ARG_UNUSED(c);
+
+	for (;;) {
+		uint32_t stamp;
+
+		app_watchdog_feed();
+		if (tinyml_ringbuf_pop(&app_ring, block, ARRAY_SIZE(block), &stamp) != 0) {
+			k_sleep(K_MSEC(5));
+			continue;
+		}
+		size_t frames = ARRAY_SIZE(block) / AXES;
+		size_t done = 0;
+
+		while (done < frames) {
+			size_t consumed = 0;
+			int ready = tinyml_window_feed(&window, &block[done * AXES], frames - done,
+						       &consumed);
+
+			done += consumed;
+			if (ready > 0) {
+				on_window(stamp);
+			} else if (ready < 0 || consumed == 0U) {
+				break;
+			}
+		}
+	}
+}
+
+K_THREAD_STACK_DEFINE(processing_stack, CONFIG_TINYML_APP_PROCESSING_STACK_SIZE);
+static struct k_thread processing;
+
+int app_processing_start(void)
+{
+	int rc;
+
+	rc = tinyml_ringbuf_init(&app_ring, ring_storage, ARRAY_SIZE(ring_storage), ring_stamps,
+				 CONFIG_TINYML_RING_BLOCKS, BLOCK_LEN);
+	if (rc == 0) {
+		rc = tinyml_window_init(&window, window_history, ARRAY_SIZE(window_history), AXES,
+					WINDOW_LEN, CONFIG_TINYML_WINDOW_HOP);
+	}
+	if (rc == 0) {
+		rc = tinyml_decision_init(&decision_cfg, &decision_state);
+	}
+	if (rc == 0) {
+		rc = app_watchdog_start();
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	k_thread_create(&processing, processing_stack, K_THREAD_STACK_SIZEOF(processing_stack),
+			processing_thread, NULL, NULL, NULL, CONFIG_TINYML_APP_PROCESSING_PRIORITY,
+			0, K_NO_WAIT);
+	k_thread_name_set(&processing, "tinyml_proc");
+	return 0;
+}

@@ -1,0 +1,12 @@
+# MCUboot must see the application's slot0/slot1 layout, so hand it the board's partition file
+# (boards/partitions/<normalized board target>.dtsi) as an extra devicetree overlay. A single
+# sysbuild/mcuboot.overlay could not differ per board.
+set(tinyml_partitions ${APP_DIR}/boards/partitions/${NORMALIZED_BOARD_TARGET}.dtsi)
+if(SB_CONFIG_BOOTLOADER_MCUBOOT)
+  if(NOT EXISTS ${tinyml_partitions})
+    message(FATAL_ERROR "tinyml: no partition layout for ${BOARD}/${BOARD_QUALIFIERS} "
+                        "(expected ${tinyml_partitions})")
+  endif()
+  set(mcuboot_EXTRA_DTC_OVERLAY_FILE ${tinyml_partitions} CACHE INTERNAL
+      "tinyml partition layout for MCUboot")
+endif()
