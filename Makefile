@@ -19,7 +19,7 @@ M4F_TOOLCHAIN := modules/tinyml/cmake/toolchain-cortex-m4f.cmake
 C_SOURCES = $(shell git ls-files -co --exclude-standard -- 'modules/tinyml/*.c' 'modules/tinyml/*.h' \
 	'modules/tinyml/*.cpp' 'tests/*.c' 'tests/*.h' 'app/*.c' 'app/*.h' 2>/dev/null)
 
-.PHONY: help setup demo test bench lint host host-tsan fuzz m4f target pytest toolchain clean
+.PHONY: help setup demo test bench lint host host-tsan fuzz m4f target pytest toolchain clean zephyr-checks
 
 help:
 	@echo "make demo   set up what is missing, then run the main job on the bundled example"
@@ -99,7 +99,11 @@ pytest: setup host m4f
 	@echo "==> python: pytest"
 	@$(VENV)/bin/pytest -n $(JOBS)
 
-test: toolchain lint host host-tsan fuzz target pytest
+zephyr-checks: setup
+	@echo "==> zephyr: west manifest, Kconfig, module.yml, Twister files, devicetree overlays"
+	@$(VENV)/bin/pytest -q -p no:cacheprovider tests/python/test_zephyr_workspace.py
+
+test: toolchain lint host host-tsan fuzz target pytest zephyr-checks
 	@echo "==> test: all passed"
 
 # ---------------------------------------------------------------- demo and bench
