@@ -8,6 +8,7 @@ the same features have the same ID.
 
 from __future__ import annotations
 
+import itertools
 import math
 import struct
 import zlib
@@ -154,7 +155,7 @@ def validate(cfg: PipelineConfig) -> str | None:
             return f"n_mels must be 1..{MAX_MELS}"
         if len(cfg.mel_edges) != cfg.n_mels + 2:
             return "mel edges must number n_mels + 2"
-        if any(b < a for a, b in itertools_pairs(cfg.mel_edges)) or cfg.mel_edges[-1] >= nb:
+        if any(b < a for a, b in itertools.pairwise(cfg.mel_edges)) or cfg.mel_edges[-1] >= nb:
             return "mel edges must be non-decreasing bins below window/2 + 1"
         if not cfg.window_len <= cfg.clip_len <= 1 << 20:
             return "clip_samples must be window..2^20"
@@ -188,10 +189,6 @@ def validate(cfg: PipelineConfig) -> str | None:
     elif cfg.n_harmonics or cfg.fundamental_bin:
         return "harmonic settings given without the harmonics feature"
     return None
-
-
-def itertools_pairs(seq: tuple[int, ...]) -> list[tuple[int, int]]:
-    return list(zip(seq, seq[1:], strict=False))
 
 
 def encode_pipeline(cfg: PipelineConfig) -> bytes:
