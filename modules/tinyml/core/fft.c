@@ -1,14 +1,15 @@
 /*
  * Q15 real FFT: n/2-point complex radix-2 decimation in time over z[j] = x[2j] + i x[2j+1],
- * every stage halving with rounding, then the split into n/2 + 1 real-input bins with one
- * more halving (total scale 1/n). The exact arithmetic is documented in docs/signal-chain.md
- * and mirrored by tinyml_tools/features/fft.py.
+ * every stage halving (floor, as the DSP extension's halving adds do), then the split into n/2 + 1
+ * real-input bins with one more halving (total scale 1/n). The exact arithmetic is documented in
+ * docs/signal-chain.md and mirrored by tinyml_tools/features/fft.py.
  */
 #include <errno.h>
 
 #include <tinyml/fft.h>
 #include <tinyml/fixed.h>
 
+#include "dsp16.h"
 #include "signal_tables.h"
 
 int tinyml_fft_len_supported(size_t n)
@@ -26,7 +27,7 @@ static unsigned int log2_exact(size_t n)
 	return b;
 }
 
-static void bit_reverse(int32_t *z, uint32_t m, unsigned int bits)
+static void bit_reverse(uint32_t *z, uint32_t m, unsigned int bits)
 {
 	uint32_t i;
 
@@ -47,7 +48,7 @@ static void bit_reverse(int32_t *z, uint32_t m, unsigned int bits)
 		}
 #endif
 		if (r > i) {
-			int32_t t = z[i];
+			uint32_t t = z[i];
 
 			z[i] = z[r];
 			z[r] = t;
@@ -55,24 +56,14 @@ static void bit_reverse(int32_t *z, uint32_t m, unsigned int bits)
 	}
 }
 
-/* A complex value stored as one 32-bit word: real part in the low half (little-endian). */
-static inline int32_t re_of(int32_t w)
+/*
+ * Butterflies on complex values packed as one word (real part in the low half):
+ *   t = ((br c + bi s) >> 15, (bi c - br s) >> 15),  a' = (a + t) >> 1,  b' = (a - t) >> 1
+ * with the twiddle exp(-2 pi i j / 2h) = c - i s; t = b exactly when j = 0.
+ */
+static void complex_stages(uint32_t *z, uint32_t m)
 {
-	return (int16_t)(uint32_t)w;
-}
-
-static inline int32_t im_of(int32_t w)
-{
-	return w >> 16;
-}
-
-static inline int32_t pack(int32_t re, int32_t im)
-{
-	return (int32_t)(((uint32_t)im << 16) | ((uint32_t)re & 0xFFFFu));
-}
-
-static void complex_stages(int32_t *z, uint32_t m)
-{
+	const uint32_t *tw = (const uint32_t *)(const void *)tinyml_twiddle_q15;
 	uint32_t h;
 
 	for (h = 1u; h < m; h <<= 1) {
@@ -80,36 +71,37 @@ static void complex_stages(int32_t *z, uint32_t m)
 		uint32_t i;
 		uint32_t j;
 
-		/* j = 0: the twiddle is exactly 1. */
 		for (i = 0u; i < m; i += 2u * h) {
-			int32_t a = z[i];
-			int32_t b = z[i + h];
-			int32_t ar = re_of(a), ai = im_of(a), br = re_of(b), bi = im_of(b);
+			uint32_t a = z[i];
+			uint32_t b = z[i + h];
 
-			z[i] = pack((ar + br + 1) >> 1, (ai + bi + 1) >> 1);
-			z[i + h] = pack((ar - br + 1) >> 1, (ai - bi + 1) >> 1);
+			z[i] = dsp_hadd16(a, b);
+			z[i + h] = dsp_hsub16(a, b);
 		}
 		for (j = 1u; j < h; j++) {
-			int32_t c = tinyml_twiddle_q15[2u * j * step];
-			int32_t s = tinyml_twiddle_q15[2u * j * step + 1u];
+			uint32_t w = tw[j * step];
 
 			for (i = j; i < m; i += 2u * h) {
-				int32_t a = z[i];
-				int32_t b = z[i + h];
-				int32_t ar = re_of(a) * 32768, ai = im_of(a) * 32768;
-				int32_t br = re_of(b), bi = im_of(b);
-				/* b * (c - i s): the twiddle of exp(-2 pi i j / 2h). */
-				int32_t tr = br * c + bi * s;
-				int32_t ti = bi * c - br * s;
+				uint32_t a = z[i];
+				uint32_t b = z[i + h];
+				/* Both products are below 2^30 in magnitude, so doubling stays in
+				 * range. */
+				uint32_t tr = (uint32_t)dsp_muad(b, w) << 1;
+				uint32_t ti = (uint32_t)dsp_musdx(w, b) << 1;
+				uint32_t t = (ti & 0xFFFF0000u) | (tr >> 16);
 
-				z[i] = pack((ar + tr + 32768) >> 16, (ai + ti + 32768) >> 16);
-				z[i + h] = pack((ar - tr + 32768) >> 16, (ai - ti + 32768) >> 16);
+				z[i] = dsp_hadd16(a, t);
+				z[i + h] = dsp_hsub16(a, t);
 			}
 		}
 	}
 }
 
-/* Real-input bins from the n/2-point complex spectrum, in place, bins k and m - k together. */
+/*
+ * Real-input bins from the n/2-point complex spectrum Z, in place, bins k and q = m - k
+ * together, from E = Z[k] + conj Z[q] and D = Z[k] - conj Z[q] (each halved); exact
+ * arithmetic in docs/signal-chain.md.
+ */
 static void split(int16_t *buf, uint32_t m)
 {
 	uint32_t step = TINYML_TWIDDLE_N / (2u * m);
@@ -119,9 +111,9 @@ static void split(int16_t *buf, uint32_t m)
 	{
 		int32_t zr = buf[0], zi = buf[1];
 
-		buf[0] = (int16_t)((zr + zi + 1) >> 1);
+		buf[0] = (int16_t)((zr + zi) >> 1);
 		buf[1] = 0;
-		buf[2u * m] = (int16_t)((zr - zi + 1) >> 1);
+		buf[2u * m] = (int16_t)((zr - zi) >> 1);
 		buf[2u * m + 1u] = 0;
 	}
 	for (k = 1u; k <= m / 2u; k++) {
@@ -130,18 +122,16 @@ static void split(int16_t *buf, uint32_t m)
 		int32_t aqr = buf[2u * q], aqi = buf[2u * q + 1u];
 		int32_t c = tinyml_twiddle_q15[2u * k * step];
 		int32_t s = tinyml_twiddle_q15[2u * k * step + 1u];
-		/* Bin k: E = Z[k] + conj Z[q], D = Z[k] - conj Z[q]. */
-		int32_t er = akr + aqr, ei = aki - aqi, dr = akr - aqr, di = aki + aqi;
-		int64_t xr = (int64_t)er * 32768 + (int64_t)c * di - (int64_t)s * dr + 65536;
-		int64_t xi = (int64_t)ei * 32768 - (int64_t)c * dr - (int64_t)s * di + 65536;
-		/* Bin q: W^q = -(c + i s) conjugated mirror: E' = conj E, D' = -conj D. */
-		int64_t yr = (int64_t)er * 32768 - (int64_t)c * di + (int64_t)s * dr + 65536;
-		int64_t yi = -(int64_t)ei * 32768 - (int64_t)c * dr - (int64_t)s * di + 65536;
+		int32_t er = (akr + aqr) >> 1, ei = (aki - aqi) >> 1;
+		int32_t dr = (akr - aqr) >> 1, di = (aki + aqi) >> 1;
+		/* -i W D = u - i v with W = c - i s. */
+		int32_t u = (c * di - s * dr) >> 15;
+		int32_t v = (c * dr + s * di) >> 15;
 
-		buf[2u * k] = (int16_t)(xr >> 17);
-		buf[2u * k + 1u] = (int16_t)(xi >> 17);
-		buf[2u * q] = (int16_t)(yr >> 17);
-		buf[2u * q + 1u] = (int16_t)(yi >> 17);
+		buf[2u * k] = (int16_t)((er + u) >> 1);
+		buf[2u * k + 1u] = (int16_t)((ei - v) >> 1);
+		buf[2u * q] = (int16_t)((er - u) >> 1);
+		buf[2u * q + 1u] = (int16_t)((-ei - v) >> 1);
 	}
 }
 
@@ -159,8 +149,8 @@ int tinyml_rfft_q15(int16_t *buf, size_t buf_len, size_t n)
 		return -EINVAL;
 	}
 	m = (uint32_t)n / 2u;
-	bit_reverse((int32_t *)(void *)buf, m, log2_exact(m));
-	complex_stages((int32_t *)(void *)buf, m);
+	bit_reverse((uint32_t *)(void *)buf, m, log2_exact(m));
+	complex_stages((uint32_t *)(void *)buf, m);
 	split(buf, m);
 	return 0;
 }

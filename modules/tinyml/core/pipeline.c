@@ -31,16 +31,16 @@ static int layout(void *scratch, size_t len, uint32_t n, struct scratch_layout *
 	return 0;
 }
 
-/* Power spectrum of one frame; returns the block-scaling shift through @p shift. */
-static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x, int32_t mean,
-		    const struct scratch_layout *s, int32_t *shift)
+/* Power spectrum of one frame and its block-scaling shift (and time statistics). */
+static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x,
+		    const struct scratch_layout *s, int32_t *shift, struct tinyml_time_stats *ts)
 {
 	uint32_t n = cfg->window_len;
 	int err;
 
-	err = tinyml_features_prepare(x, n, mean, cfg->pre_emphasis_q15,
-				      (enum tinyml_window_fn)cfg->window_fn, s->work, s->fft,
-				      shift);
+	err = tinyml_features_prepare(x, n, cfg->dc_remove, cfg->pre_emphasis_q15,
+				      (enum tinyml_window_fn)cfg->window_fn, s->work, s->fft, shift,
+				      ts);
 	if (err == 0) {
 		err = tinyml_rfft_q15(s->fft, n + 2u, n);
 	}
@@ -66,10 +66,7 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	uint32_t i;
 	int err;
 
-	err = tinyml_features_time(x, cfg->window_len, cfg->dc_remove, &ts);
-	if (err == 0) {
-		err = spectrum(cfg, x, ts.mean, s, &shift);
-	}
+	err = spectrum(cfg, x, s, &shift, &ts);
 	if (err != 0) {
 		return err;
 	}
@@ -124,21 +121,6 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	return (int)(o - out);
 }
 
-static int32_t frame_mean(const int16_t *x, uint32_t n)
-{
-	int64_t sum = 0;
-	uint32_t bits = 0u;
-	uint32_t i;
-
-	for (i = 0u; i < n; i++) {
-		sum += x[i];
-	}
-	while ((1u << bits) < n) {
-		bits++;
-	}
-	return (int32_t)(sum >> bits);
-}
-
 static int run_logmel(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 		      const struct scratch_layout *s, int32_t *out)
 {
@@ -147,9 +129,8 @@ static int run_logmel(const struct tinyml_pipeline_config *cfg, const int16_t *x
 
 	for (f = 0u; f < frames; f++) {
 		const int16_t *frame = x + f * cfg->hop;
-		int32_t mean = cfg->dc_remove ? frame_mean(frame, cfg->window_len) : 0;
 		int32_t shift;
-		int err = spectrum(cfg, frame, mean, s, &shift);
+		int err = spectrum(cfg, frame, s, &shift, NULL);
 
 		if (err == 0) {
 			err = tinyml_features_mel_log(s->power, cfg->window_len / 2u + 1u,

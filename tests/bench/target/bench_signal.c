@@ -5,6 +5,7 @@
  * crest, peaks), one second of 16 kHz audio to 49 log-mel frames, and one decision step.
  */
 #include <tinyml/decision.h>
+#include <tinyml/features.h>
 #include <tinyml/fft.h>
 #include <tinyml/pipeline.h>
 #include <tinyml/ringbuf.h>
@@ -128,4 +129,72 @@ TBENCH(signal_decision_step)
 	(void)tinyml_decision_init(&d.cfg, &d.state);
 	ttest_figure("signal.decision_step.instructions",
 		     (long long)ttest_cost_per_call(decide, &d, 400u));
+}
+
+/* Breakdown of one axis of the IMU window, to see where the instructions go. */
+static int16_t fft_buf[258];
+static int32_t work[256];
+
+static void rfft_once(void *ctx)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0u; i < 256u; i++) {
+		fft_buf[i] = vec_fft256_in[i];
+	}
+	(void)tinyml_rfft_q15(fft_buf, 258u, 256u);
+}
+
+static void copy_only(void *ctx)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0u; i < 256u; i++) {
+		fft_buf[i] = vec_fft256_in[i];
+	}
+}
+
+static void prepare_once(void *ctx)
+{
+	int32_t shift;
+
+	(void)ctx;
+	struct tinyml_time_stats ts;
+
+	(void)tinyml_features_prepare(vec_knock_in, 256u, 1, 0u, TINYML_WINDOW_HANN, work, fft_buf,
+				      &shift, &ts);
+}
+
+static void time_once(void *ctx)
+{
+	struct tinyml_time_stats ts;
+
+	(void)ctx;
+	(void)tinyml_features_time(vec_knock_in, 256u, 1, &ts);
+}
+
+static void power_mag_once(void *ctx)
+{
+	static uint32_t power[129];
+	static uint16_t mag[129];
+
+	(void)ctx;
+	(void)tinyml_fft_power(fft_buf, 129u, power);
+	(void)tinyml_fft_magnitude(power, 129u, mag);
+}
+
+TBENCH(signal_breakdown)
+{
+	uint64_t copy = ttest_cost_per_call(copy_only, NULL, 400u);
+
+	ttest_figure("signal.rfft_q15_256.instructions",
+		     (long long)(ttest_cost_per_call(rfft_once, NULL, 400u) - copy));
+	ttest_figure("signal.prepare_256.instructions",
+		     (long long)ttest_cost_per_call(prepare_once, NULL, 400u));
+	ttest_figure("signal.time_stats_256.instructions",
+		     (long long)ttest_cost_per_call(time_once, NULL, 400u));
+	ttest_figure("signal.power_magnitude_129.instructions",
+		     (long long)ttest_cost_per_call(power_mag_once, NULL, 400u));
 }

@@ -36,24 +36,30 @@ int tinyml_features_time(const int16_t *x, size_t n, int dc_remove,
 			 struct tinyml_time_stats *stats);
 
 /**
- * @brief Fused FFT input prep in one pass: DC removal, pre-emphasis, window, block scaling.
+ * @brief Fused FFT input prep of one frame, and its time statistics, in one pass:
  *
- *   y[i] = x[i] - mean,  p[i] = y[i] - ((a * y[i-1]) >> 15) with y[-1] = y[0],
- *   v[i] = (p[i] * w[i] + 2^14) >> 15,  out[i] = v[i] << shift  (>> -shift when negative)
+ *   mean = dc_remove ? floor(sum x / n) : 0,  y[i] = x[i] - mean,
+ *   p[i] = y[i] - ((a * y[i-1]) >> 15) with y[-1] = y[0]  (a = pre_emphasis_q15),
+ *   v[i] = (p[i] * w[i] + 2^13) >> 14 (Hann, w in Q14) or p[i] (rectangular),
+ *   out[i] = v[i] << shift (>> -shift when negative)
  *
- * where shift = 13 - floor(log2(max |v|)) (0 when all v are 0), so |out| <= 2^14.
+ * where shift = 13 - floor(log2(max |v|)) (0 when all v are 0), so |out| <= 2^14. The Hann
+ * window is w[i] = (32768 - C(i)) >> 2 with C(i) the Q15 cosine of 2 pi i / n from the
+ * twiddle table (w[0] = 0).
  *
  * @param work  @p n int32 scratch values.
  * @param out   @p n values, the FFT input (the FFT buffer needs n + 2).
  * @param shift set to the block-scaling shift (-4..13).
+ * @param stats NULL, or set to what tinyml_features_time() computes.
  *
  * @retval 0 on success.
  * @retval -EINVAL NULL pointer.
- * @retval -ENOTSUP @p n not a supported FFT length or unknown window.
+ * @retval -ENOTSUP @p n not a supported FFT length, @p pre_emphasis_q15 > 32767 or an
+ *         unknown window.
  */
-int tinyml_features_prepare(const int16_t *x, size_t n, int32_t mean, uint16_t pre_emphasis_q15,
+int tinyml_features_prepare(const int16_t *x, size_t n, int dc_remove, uint16_t pre_emphasis_q15,
 			    enum tinyml_window_fn window, int32_t *work, int16_t *out,
-			    int32_t *shift);
+			    int32_t *shift, struct tinyml_time_stats *stats);
 
 /**
  * @brief Log power of bins [lo, hi) in Q8.8, in absolute units of (DFT/n)^2:

@@ -57,7 +57,7 @@ def render_c() -> str:
         "};",
         "",
         "/* (cos, sin)(2 pi k / 512) in Q15, saturated to int16, k = 0..256 */",
-        "const int16_t tinyml_twiddle_q15[2 * 257] = {",
+        "const int16_t tinyml_twiddle_q15[2 * 257] __attribute__((aligned(4))) = {",
     ]
     pairs = [f"{int(c)}, {int(s)}" for c, s in TWIDDLES]
     lines += ["\t" + ", ".join(pairs[i : i + 6]) + "," for i in range(0, len(pairs), 6)]
