@@ -205,12 +205,17 @@ def tail_bytes(model: TfliteModel, n_scratch: int) -> int:
     )
 
 
-def estimate_arena(model: TfliteModel, offline_offsets: list[int] | None = None) -> ArenaEstimate:
+def _offline(offsets: list[int], buffer: Buffer) -> int | None:
+    offset = offsets[int(buffer.name.split()[1])]
+    return None if offset < 0 else offset
+
+
+def estimate_arena(model: TfliteModel) -> ArenaEstimate:
     tensors = tensor_buffers(model)
+    offline_offsets = model.offline_offsets()
     if offline_offsets is not None:
         tensors = [
-            Buffer(b.name, b.size, b.first, b.last, offline_offsets[int(b.name.split()[1])])
-            for b in tensors
+            Buffer(b.name, b.size, b.first, b.last, _offline(offline_offsets, b)) for b in tensors
         ]
     buffers = tensors + scratch_buffers(model)
     head, offsets = greedy_plan(buffers)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError
 from . import schema
 
@@ -80,6 +82,15 @@ class TfliteModel:
     subgraph_count: int
     metadata_names: tuple[str, ...]
     model_t: Any  # schema ModelT, for rewriting (offline memory plan)
+
+    def offline_offsets(self) -> list[int] | None:
+        """Per-tensor offsets of an embedded OfflineMemoryAllocation plan (-1 online), or None."""
+        for meta in self.model_t.metadata or []:
+            if _decode(meta.name) == OFFLINE_PLAN_METADATA:
+                raw = bytes(np.asarray(self.model_t.buffers[meta.buffer].data, dtype=np.uint8))
+                words = np.frombuffer(raw, dtype="<i4")
+                return [int(w) for w in words[3 : 3 + int(words[2])]]
+        return None
 
     def op_specs(self) -> list[str]:
         seen: dict[str, None] = {}
