@@ -130,7 +130,7 @@ def join_tlvs(signed: bytes, tlvs: list[tuple[int, bytes]]) -> bytes:
 
 
 class Expect(ctypes.Structure):
-    _fields_ = [  # noqa: RUF012  (ctypes layout)
+    _fields_ = [
         ("signing_key_spki", ctypes.c_char_p),
         ("manifest_digest", ctypes.c_char_p),
         ("runtime_id", ctypes.c_uint32),
