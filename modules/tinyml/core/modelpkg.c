@@ -401,30 +401,22 @@ static int check_identity(const struct pkg_src *src, const struct tlv_ref refs[R
 	return 0;
 }
 
-static int verify(const struct pkg_src *src, const struct tinyml_modelpkg_expect *expect,
-		  struct tinyml_modelpkg_info *info)
+/* Steps 1 and 2: header, both TLV areas; fills refs and the layout fields of info. */
+static int parse_layout(const struct pkg_src *src, struct tlv_ref refs[REF_COUNT],
+			uint8_t hdr[HEADER_BYTES], uint32_t *hashed_len,
+			struct tinyml_modelpkg_info *info)
 {
-	struct tlv_ref refs[REF_COUNT];
-	uint8_t hdr[HEADER_BYTES];
-	uint8_t digest[32];
-	uint8_t want[32];
+	uint8_t h[TLV_HDR_BYTES];
 	uint64_t prot_off;
 	uint64_t prot_end;
 	uint32_t hdr_size;
 	uint32_t prot_size;
 	uint32_t img_size;
-	uint8_t h[TLV_HDR_BYTES];
 	int rc;
 
-	if (expect == NULL || info == NULL || expect->signing_key_spki == NULL ||
-	    expect->manifest_digest == NULL ||
-	    memcmp(expect->signing_key_spki, spki_p256_prefix, sizeof(spki_p256_prefix)) != 0) {
-		return -EINVAL;
-	}
 	memset(info, 0, sizeof(*info));
-	memset(refs, 0, sizeof(refs));
-	/* 1. header */
-	rc = src_read(src, 0u, hdr, sizeof(hdr));
+	memset(refs, 0, sizeof(refs[0]) * REF_COUNT);
+	rc = src_read(src, 0u, hdr, HEADER_BYTES);
 	if (rc != 0) {
 		return rc;
 	}
@@ -438,7 +430,6 @@ static int verify(const struct pkg_src *src, const struct tinyml_modelpkg_expect
 	    prot_size < TLV_HDR_BYTES || prot_end + TLV_HDR_BYTES > src->size) {
 		return -EINVAL;
 	}
-	/* 2. TLV areas, each TLV within its area */
 	rc = walk_area(src, (uint32_t)prot_off, prot_size, TINYML_MODELPKG_TLV_PROT_MAGIC, true,
 		       refs);
 	if (rc != 0) {
@@ -457,11 +448,24 @@ static int verify(const struct pkg_src *src, const struct tinyml_modelpkg_expect
 		return rc;
 	}
 	info->total_size = (uint32_t)prot_end + tinyml_get_le16(h + 2);
-	/* 3. hash, key, signature */
+	info->tflite_offset = hdr_size;
+	*hashed_len = (uint32_t)prot_end;
+	return 0;
+}
+
+/* Step 3: hash, key hash, signature. */
+static int check_integrity(const struct pkg_src *src, const struct tlv_ref refs[REF_COUNT],
+			   uint32_t hashed_len, const struct tinyml_modelpkg_expect *expect,
+			   struct tinyml_modelpkg_info *info)
+{
+	uint8_t digest[32];
+	uint8_t want[32];
+	int rc;
+
 	if (!refs[REF_SHA256].seen || refs[REF_SHA256].len != 32u) {
 		return -EINVAL;
 	}
-	rc = sha256_range(src, (uint32_t)prot_end, digest);
+	rc = sha256_range(src, hashed_len, digest);
 	if (rc == 0) {
 		rc = src_read(src, refs[REF_SHA256].off, want, sizeof(want));
 	}
@@ -472,17 +476,56 @@ static int verify(const struct pkg_src *src, const struct tinyml_modelpkg_expect
 		return -EBADMSG;
 	}
 	rc = check_signature(src, refs, expect, digest);
-	if (rc != 0) {
-		return rc;
+	if (rc == 0) {
+		memcpy(info->sha256, digest, sizeof(digest));
 	}
-	memcpy(info->sha256, digest, sizeof(digest));
-	info->tflite_offset = hdr_size;
-	/* 4. metadata, 5. the firmware's identity */
-	rc = check_meta(src, refs, hdr, img_size, info);
-	if (rc != 0) {
-		return rc;
+	return rc;
+}
+
+static int verify(const struct pkg_src *src, const struct tinyml_modelpkg_expect *expect,
+		  struct tinyml_modelpkg_info *info)
+{
+	struct tlv_ref refs[REF_COUNT];
+	uint8_t hdr[HEADER_BYTES];
+	uint32_t hashed_len = 0u;
+	int rc;
+
+	if (expect == NULL || info == NULL || expect->signing_key_spki == NULL ||
+	    expect->manifest_digest == NULL ||
+	    memcmp(expect->signing_key_spki, spki_p256_prefix, sizeof(spki_p256_prefix)) != 0) {
+		return -EINVAL;
 	}
-	return check_identity(src, refs, expect, info);
+	rc = parse_layout(src, refs, hdr, &hashed_len, info);
+	if (rc == 0) {
+		rc = check_integrity(src, refs, hashed_len, expect, info);
+	}
+	if (rc == 0) {
+		rc = check_meta(src, refs, hdr, tinyml_get_le32(hdr + 12), info);
+	}
+	if (rc == 0) {
+		rc = check_identity(src, refs, expect, info);
+	}
+	return rc;
+}
+
+int tinyml_modelpkg_inspect_buffer(const uint8_t *pkg, size_t len,
+				   struct tinyml_modelpkg_info *info)
+{
+	struct pkg_src src = {NULL, pkg, 0u};
+	struct tlv_ref refs[REF_COUNT];
+	uint8_t hdr[HEADER_BYTES];
+	uint32_t hashed_len = 0u;
+	int rc;
+
+	if (pkg == NULL || info == NULL || len > UINT32_MAX) {
+		return -EINVAL;
+	}
+	src.size = (uint32_t)len;
+	rc = parse_layout(&src, refs, hdr, &hashed_len, info);
+	if (rc == 0) {
+		rc = check_meta(&src, refs, hdr, tinyml_get_le32(hdr + 12), info);
+	}
+	return rc;
 }
 
 int tinyml_modelpkg_verify_area(const struct tinyml_flash_area *fa,

@@ -99,6 +99,18 @@ int tinyml_modelpkg_verify_buffer(const uint8_t *pkg, size_t len,
 				  struct tinyml_modelpkg_info *info);
 
 /**
+ * @brief Parse the layout and metadata of a package WITHOUT checking hash or signature.
+ *
+ * For tools and diagnostics only: nothing it returns may be trusted or run.
+ *
+ * @retval 0 if the layout and metadata are well formed; @p info is filled.
+ * @retval -EINVAL if malformed.
+ * @retval -ENOTSUP if the format version is unknown.
+ */
+int tinyml_modelpkg_inspect_buffer(const uint8_t *pkg, size_t len,
+				   struct tinyml_modelpkg_info *info);
+
+/**
  * @brief Convert a DER ECDSA-Sig-Value to raw r || s (strict DER, minimal integers).
  *
  * @retval 0 on success.
