@@ -1,0 +1,57 @@
+"""The C package parser against packages made by imgtool: every kind of valid and invalid
+package gets exactly the verdict docs/model-package-format.md gives it, and no single-byte
+change of a valid package is accepted."""
+
+from __future__ import annotations
+
+import pytest
+import state_vectors as sv
+
+
+@pytest.fixture(scope="module")
+def keys() -> tuple[sv.ECDSA256P1, sv.ECDSA256P1]:
+    return sv.new_key(), sv.new_key()
+
+
+@pytest.fixture(scope="module")
+def verifier() -> sv.Verifier:
+    if not sv.HOST_LIB.is_file():
+        pytest.fail(f"{sv.HOST_LIB} missing: run make host first")
+    return sv.Verifier()
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "expected"), [pytest.param(*v, id=v[0]) for v in sv.vectors()]
+)
+def test_vector(
+    name: str,
+    build: sv.Callable[[sv.ECDSA256P1, sv.ECDSA256P1], bytes],
+    expected: int,
+    keys: tuple[sv.ECDSA256P1, sv.ECDSA256P1],
+    verifier: sv.Verifier,
+) -> None:
+    key, other = keys
+    pkg = build(key, other)
+    fw = sv.Firmware(spki=sv.public_spki(key))
+    assert verifier.verify(pkg, fw) == expected, name
+
+
+def test_trailing_slot_bytes_are_ignored(
+    keys: tuple[sv.ECDSA256P1, sv.ECDSA256P1], verifier: sv.Verifier
+) -> None:
+    key, _ = keys
+    pkg = sv.build_package(sv.ModelMeta(), key)
+    fw = sv.Firmware(spki=sv.public_spki(key))
+    assert verifier.verify(pkg + b"\xff" * 4096, fw) == 0
+
+
+def test_every_byte_flip_is_refused(
+    keys: tuple[sv.ECDSA256P1, sv.ECDSA256P1], verifier: sv.Verifier
+) -> None:
+    key, _ = keys
+    pkg = sv.build_package(sv.ModelMeta(), key)
+    fw = sv.Firmware(spki=sv.public_spki(key))
+    assert verifier.verify(pkg, fw) == 0
+    tested, accepted = sv.mutation_sweep(pkg, fw, verifier)
+    assert tested == len(pkg)
+    assert accepted == 0
