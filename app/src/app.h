@@ -31,8 +31,14 @@ struct app_processing_stats {
 };
 void app_processing_stats(struct app_processing_stats *out);
 
-/** Load the model of slot @p slot (0 = A, 1 = B, -1 = the one the core marks active). */
+/**
+ * Make slot @p slot (0 = A, 1 = B) the running model: 0 if it already runs, else the core
+ * tries it (verify, switch, self-test, confirm or roll back; tinyml_modelslot_try()).
+ */
 int app_model_activate(int slot);
+
+/** ID of the firmware's feature pipeline (a model must carry the same one). */
+uint32_t app_pipeline_id(void);
 
 /** Record which slot runs (or the load error) for `tinyml status`. */
 void app_processing_set_model(int slot, int error);

@@ -16,6 +16,7 @@
 #endif
 
 #include "app.h"
+#include "app_state.h"
 #include "selftest_format.h"
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
@@ -38,32 +39,83 @@ const uint8_t *app_selftest_blob(size_t *len)
 }
 
 static int16_t window[CONFIG_TINYML_WINDOW_SAMPLES * CONFIG_TINYML_RING_AXES];
+static uint16_t expected[CONFIG_TINYML_APP_SELFTEST_MAX_WINDOWS];
 
-int app_health_run(uint32_t *right, uint32_t *total)
+static int open_matching(struct selftest_view *st)
 {
-	struct selftest_view st;
-	int rc = selftest_open(&st);
+	int rc = selftest_open(st);
 
 	if (rc != 0) {
 		return rc;
 	}
-	if (st.axes != CONFIG_TINYML_RING_AXES || st.window_len != CONFIG_TINYML_WINDOW_SAMPLES) {
+	if (st->axes != CONFIG_TINYML_RING_AXES || st->window_len != CONFIG_TINYML_WINDOW_SAMPLES ||
+	    st->n_windows > ARRAY_SIZE(expected)) {
 		return -EINVAL;
+	}
+	return 0;
+}
+
+int app_health_classify(void *ctx, uint32_t sample, uint16_t *class_out)
+{
+	struct selftest_view st;
+	const uint8_t *samples;
+	int top = -1;
+	int rc;
+
+	ARG_UNUSED(ctx);
+	rc = open_matching(&st);
+	if (rc != 0) {
+		return rc;
+	}
+	if (sample >= st.n_windows) {
+		return -EINVAL;
+	}
+	samples = selftest_window_samples(&st, sample);
+	for (size_t i = 0; i < ARRAY_SIZE(window); i++) {
+		window[i] = (int16_t)sys_get_le16(samples + 2U * i);
+	}
+	rc = app_classify_window(window, 0, &top, NULL);
+	if (rc == 0) {
+		*class_out = (uint16_t)top;
+	}
+	return rc;
+}
+
+int app_health_selftest(struct tinyml_modelslot_selftest *out)
+{
+	struct selftest_view st;
+	int rc = open_matching(&st);
+
+	if (rc != 0) {
+		return rc;
+	}
+	for (uint32_t w = 0; w < st.n_windows; w++) {
+		expected[w] = selftest_expected(&st, w);
+	}
+	out->expected_class = expected;
+	out->n_samples = st.n_windows;
+	out->time_limit_ms = CONFIG_TINYML_APP_SELFTEST_TIME_LIMIT_MS;
+	return 0;
+}
+
+int app_health_run(uint32_t *right, uint32_t *total)
+{
+	struct selftest_view st;
+	int rc = open_matching(&st);
+
+	if (rc != 0) {
+		return rc;
 	}
 	*right = 0;
 	*total = st.n_windows;
 	for (uint32_t w = 0; w < st.n_windows; w++) {
-		const uint8_t *samples = selftest_window_samples(&st, w);
-		int top = -1;
+		uint16_t got = 0;
 
-		for (size_t i = 0; i < ARRAY_SIZE(window); i++) {
-			window[i] = (int16_t)sys_get_le16(samples + 2U * i);
-		}
-		rc = app_classify_window(window, 0, &top, NULL);
+		rc = app_health_classify(NULL, w, &got);
 		if (rc != 0) {
 			return rc;
 		}
-		if (top == (int)selftest_expected(&st, w)) {
+		if (got == selftest_expected(&st, w)) {
 			(*right)++;
 		}
 	}

@@ -1,15 +1,13 @@
 /*
  * tinyml application: wires the parts together and nothing else. Order matters: storage
- * before the model, the model before the self-test, the self-test before the image is
- * confirmed, capture last.
+ * and the model first, then the self-test that gates the new image, then processing and
+ * capture.
  */
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
 
-#include <tinyml/zephyr/areas.h>
-#include <tinyml/zephyr/settings_store.h>
-
 #include "app.h"
+#include "app_state.h"
 
 LOG_MODULE_REGISTER(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 
@@ -17,20 +15,11 @@ int main(void)
 {
 	int rc;
 
-	rc = tinyml_zephyr_flash_init();
+	/* Settings, event log and model slots; the active model is verified and loaded here. */
+	rc = app_state_init(app_pipeline_id());
 	if (rc != 0) {
-		LOG_ERR("flash areas: %d", rc);
+		LOG_ERR("field-safe state: %d", rc);
 		return rc;
-	}
-	rc = tinyml_zephyr_settings_init();
-	if (rc != 0) {
-		LOG_ERR("settings: %d", rc);
-		return rc;
-	}
-	rc = app_model_activate(-1);
-	if (rc != 0) {
-		/* Capture and logging go on without a model (the kill-switch behaviour). */
-		LOG_WRN("no runnable model: %d", rc);
 	}
 	rc = app_health_confirm_image();
 	if (rc != 0) {

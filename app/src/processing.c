@@ -16,6 +16,7 @@
 #include <tinyml/zephyr/inference.h>
 
 #include "app.h"
+#include "app_state.h"
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 
@@ -56,22 +57,28 @@ static const struct tinyml_pipeline_config pipeline = {
 	.band_hi = {9, 17, 33, 65},
 };
 
-/* Thresholds come from the model package's defaults through the core's settings. */
+/* Per-class thresholds are refreshed from the core's settings before every step. */
 static struct tinyml_decision_config decision_cfg = {
-	.n_classes = 2,
+	.n_classes = CONFIG_TINYML_APP_CLASSES,
 	.background_class = 0,
 	.vote_window = 1,
-	.confirm_k = 2,
-	.confirm_span_ms = 400,
-	.refractory_ms = 1000,
+	.confirm_k = CONFIG_TINYML_APP_CONFIRM_K,
+	.confirm_span_ms = CONFIG_TINYML_APP_CONFIRM_SPAN_MS,
+	.refractory_ms = CONFIG_TINYML_APP_REFRACTORY_MS,
 	.margin_q15 = 6554,
 	.hysteresis_q15 = 1638,
-	.threshold_q15 = {0, 26214},
 };
 static struct tinyml_decision_state decision_state;
 
 static struct app_processing_stats stats = {.active_slot = -1, .model_error = -ENODEV};
 K_MUTEX_DEFINE(stats_lock);
+
+uint32_t app_pipeline_id(void)
+{
+	uint32_t id = 0;
+
+	return tinyml_pipeline_id(&pipeline, &id) == 0 ? id : 0U;
+}
 
 void app_processing_stats(struct app_processing_stats *out)
 {
@@ -162,8 +169,24 @@ int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
 	if (result == NULL) {
 		return 0;
 	}
+	for (unsigned int c = 0; c < decision_cfg.n_classes; c++) {
+		decision_cfg.threshold_q15[c] = app_state_threshold_q15(c);
+	}
 	return tinyml_decision_step(&decision_cfg, &decision_state, scores_q15, n_scores, now_ms,
 				    result);
+}
+
+/* Score of @p cls minus the best other score (the decision's margin), from the last run. */
+static int16_t margin_q15(int cls)
+{
+	int16_t runner_up = 0;
+
+	for (int i = 0; i < (int)decision_cfg.n_classes; i++) {
+		if (i != cls && scores_q15[i] > runner_up) {
+			runner_up = scores_q15[i];
+		}
+	}
+	return (int16_t)(scores_q15[cls] - runner_up);
 }
 
 static void on_window(uint32_t now_ms)
@@ -178,6 +201,10 @@ static void on_window(uint32_t now_ms)
 	stats.windows++;
 	k_mutex_unlock(&stats_lock);
 
+	/* The kill switch stops inference; capture and the event log go on. */
+	if (!app_state_model_enabled() || stats.model_error != 0) {
+		return;
+	}
 	if (app_classify_window(window_samples, now_ms, &top, &result) != 0 || result.event < 0) {
 		return;
 	}
@@ -186,12 +213,16 @@ static void on_window(uint32_t now_ms)
 		.class_id = (uint8_t)result.event,
 		.slot = (uint8_t)stats.active_slot,
 		.score_q15 = scores_q15[result.event],
+		.margin_q15 = margin_q15(result.event),
 	};
 
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.events++;
 	k_mutex_unlock(&stats_lock);
 	LOG_INF("event: class %d score %d at %u ms", result.event, summary.score_q15, now_ms);
+	if (app_state_log_event(&summary) != 0) {
+		LOG_WRN("event not logged");
+	}
 	app_uplink_post(&summary);
 }
 
@@ -205,6 +236,7 @@ static void processing_thread(void *a, void *b, void *c)
 		uint32_t stamp;
 
 		app_watchdog_feed();
+		(void)app_state_poll(k_uptime_get_32());
 		if (tinyml_ringbuf_pop(&app_ring, block, ARRAY_SIZE(block), &stamp) != 0) {
 			k_sleep(K_MSEC(5));
 			continue;

@@ -8,9 +8,11 @@
 
 #include <zephyr/shell/shell.h>
 
+#include <tinyml/settings.h>
 #include <tinyml/zephyr/inference.h>
 
 #include "app.h"
+#include "app_state.h"
 
 static int cmd_status(const struct shell *sh, size_t argc, char **argv)
 {
@@ -48,17 +50,21 @@ static int cmd_selftest(const struct shell *sh, size_t argc, char **argv)
 
 static int cmd_model_info(const struct shell *sh, size_t argc, char **argv)
 {
-	struct app_processing_stats s;
+	const struct tinyml_modelpkg_info *info = app_state_model_info();
+	int slot = app_state_active_slot();
 
 	ARG_UNUSED(argc);
 	ARG_UNUSED(argv);
-	app_processing_stats(&s);
-	if (s.active_slot < 0) {
-		shell_error(sh, "no model loaded (%d)", s.model_error);
+	if (slot < 0 || info == NULL) {
+		shell_error(sh, "no model runs (%d)", slot);
 		return -ENODEV;
 	}
-	shell_print(sh, "slot %c, arena %u of %u B", s.active_slot == 0 ? 'A' : 'B',
-		    (unsigned int)tinyml_inference_arena_used(), CONFIG_TINYML_ARENA_SIZE);
+	shell_print(sh, "slot %c: version %u.%u.%u, %u B flatbuffer", slot == 0 ? 'A' : 'B',
+		    info->version >> 24, (info->version >> 16) & 0xffU, info->version & 0xffffU,
+		    info->tflite_size);
+	shell_print(sh, "runtime 0x%08x, pipeline 0x%08x, arena %u B stated, %u B used",
+		    info->runtime_id, info->feature_pipeline_id, info->arena_total,
+		    (unsigned int)tinyml_inference_arena_used());
 	return 0;
 }
 
@@ -85,6 +91,94 @@ static int cmd_model_activate(const struct shell *sh, size_t argc, char **argv)
 	return 0;
 }
 
+static int parse_id(const struct shell *sh, const char *text, unsigned int *id)
+{
+	char *end = NULL;
+	unsigned long v = strtoul(text, &end, 0);
+
+	if (end == text || *end != '\0' || v >= TINYML_SETTING_COUNT) {
+		shell_error(sh, "setting ID must be 0..%u (tinyml/settings.h)",
+			    TINYML_SETTING_COUNT - 1U);
+		return -EINVAL;
+	}
+	*id = (unsigned int)v;
+	return 0;
+}
+
+static int cmd_config_get(const struct shell *sh, size_t argc, char **argv)
+{
+	unsigned int id;
+	int32_t value;
+	int rc;
+
+	ARG_UNUSED(argc);
+	rc = parse_id(sh, argv[1], &id);
+	if (rc == 0) {
+		rc = app_state_config_get(id, &value);
+	}
+	if (rc == 0) {
+		shell_print(sh, "setting %u = %d", id, value);
+	}
+	return rc;
+}
+
+static int cmd_config_set(const struct shell *sh, size_t argc, char **argv)
+{
+	char *end = NULL;
+	unsigned int id;
+	long value;
+	int rc;
+
+	ARG_UNUSED(argc);
+	rc = parse_id(sh, argv[1], &id);
+	if (rc != 0) {
+		return rc;
+	}
+	value = strtol(argv[2], &end, 0);
+	if (end == argv[2] || *end != '\0') {
+		shell_error(sh, "value must be an integer");
+		return -EINVAL;
+	}
+	rc = app_state_config_set(id, (int32_t)value);
+	if (rc == -ERANGE) {
+		shell_error(sh, "value out of range for setting %u", id);
+	} else if (rc != 0) {
+		shell_error(sh, "not stored: %d", rc);
+	} else {
+		shell_print(sh, "setting %u = %ld (persisted)", id, value);
+	}
+	return rc;
+}
+
+static int print_event(void *ctx, uint32_t seq, const struct tinyml_event *ev)
+{
+	const struct shell *sh = ctx;
+
+	shell_print(sh, "%u: t=%us class %u score %u margin %u model 0x%08x boot %u", seq,
+		    ev->timestamp_s, ev->class_id, ev->score_q15, ev->margin_q15, ev->model_version,
+		    ev->boots);
+	return 0;
+}
+
+static int cmd_log_dump(const struct shell *sh, size_t argc, char **argv)
+{
+	ARG_UNUSED(argc);
+	ARG_UNUSED(argv);
+	return app_state_log_walk(print_event, (void *)sh);
+}
+
+SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_config_cmds,
+			       SHELL_CMD_ARG(get, NULL, "Effective value of setting <id>",
+					     cmd_config_get, 2, 0),
+			       SHELL_CMD_ARG(set, NULL,
+					     "Persist setting <id> <value> (range-checked)",
+					     cmd_config_set, 3, 0),
+			       SHELL_SUBCMD_SET_END);
+
+SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_log_cmds,
+			       SHELL_CMD(dump, NULL, "Events in flash, oldest first", cmd_log_dump),
+			       SHELL_SUBCMD_SET_END);
+
 SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_model_cmds,
 			       SHELL_CMD(info, NULL, "Show the running model", cmd_model_info),
 			       SHELL_CMD_ARG(activate, NULL, "Verify and run the model of slot a|b",
@@ -94,6 +188,8 @@ SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_model_cmds,
 SHELL_STATIC_SUBCMD_SET_CREATE(
 	tinyml_cmds, SHELL_CMD(status, NULL, "Pipeline, model and queue counters", cmd_status),
 	SHELL_CMD(selftest, NULL, "Run the canned self-test set", cmd_selftest),
-	SHELL_CMD(model, &tinyml_model_cmds, "Model slots", NULL), SHELL_SUBCMD_SET_END);
+	SHELL_CMD(model, &tinyml_model_cmds, "Model slots", NULL),
+	SHELL_CMD(config, &tinyml_config_cmds, "Settings (thresholds, kill switch, ...)", NULL),
+	SHELL_CMD(log, &tinyml_log_cmds, "Event log", NULL), SHELL_SUBCMD_SET_END);
 
 SHELL_CMD_REGISTER(tinyml, &tinyml_cmds, "tinyml detector", NULL);

@@ -509,6 +509,8 @@ def layout_problems(board: Board, parts: list[Partition]) -> list[str]:
         "slot2_partition",
         "slot3_partition",
         "event_log_partition",
+        "model_state_partition",
+        "tinyml_settings_partition",
         "storage_partition",
     ):
         if required not in by_label:

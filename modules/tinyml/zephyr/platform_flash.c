@@ -20,6 +20,8 @@ static struct tinyml_flash_area areas[TINYML_ZEPHYR_AREA_COUNT] = {
 	[TINYML_ZEPHYR_AREA_MODEL_A] = {.id = FIXED_PARTITION_ID(model_slot_a)},
 	[TINYML_ZEPHYR_AREA_MODEL_B] = {.id = FIXED_PARTITION_ID(model_slot_b)},
 	[TINYML_ZEPHYR_AREA_EVENT_LOG] = {.id = FIXED_PARTITION_ID(event_log_partition)},
+	[TINYML_ZEPHYR_AREA_MODEL_STATE] = {.id = FIXED_PARTITION_ID(model_state_partition)},
+	[TINYML_ZEPHYR_AREA_SETTINGS] = {.id = FIXED_PARTITION_ID(tinyml_settings_partition)},
 };
 
 /* Scratch for flash_area_get_sectors(); only used during init. */

@@ -1,6 +1,7 @@
 /*
  * Zephyr port: the flash areas the port hands to the core (devicetree partitions
- * model_slot_a, model_slot_b and event_log_partition), and the model slot mapping.
+ * model_slot_a, model_slot_b, model_state_partition, tinyml_settings_partition and
+ * event_log_partition), and the model slot mapping.
  */
 #ifndef TINYML_ZEPHYR_AREAS_H_
 #define TINYML_ZEPHYR_AREAS_H_
@@ -19,6 +20,8 @@ enum tinyml_zephyr_area_id {
 	TINYML_ZEPHYR_AREA_MODEL_A = 0, /**< model_slot_a */
 	TINYML_ZEPHYR_AREA_MODEL_B,     /**< model_slot_b */
 	TINYML_ZEPHYR_AREA_EVENT_LOG,   /**< event_log_partition */
+	TINYML_ZEPHYR_AREA_MODEL_STATE, /**< model_state_partition: active slot, trial state */
+	TINYML_ZEPHYR_AREA_SETTINGS,    /**< tinyml_settings_partition: the core's settings ring */
 	TINYML_ZEPHYR_AREA_COUNT,
 };
 

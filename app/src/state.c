@@ -1,0 +1,212 @@
+/*
+ * Field-safe state, wired to the port: the core's settings (thresholds, kill switch, signed
+ * remote changes), the event log and the A/B model slots, each on its own flash partition;
+ * the boot counter in Zephyr's settings. The core owns every rule; this file hands it the
+ * areas, the keys and the two callbacks the model slots need (load, classify).
+ */
+#include <errno.h>
+
+#include <zephyr/kernel.h>
+#include <zephyr/logging/log.h>
+
+#include <tinyml/eventlog.h>
+#include <tinyml/modelslot.h>
+#include <tinyml/ops_manifest.h>
+#include <tinyml/platform/crypto.h>
+#include <tinyml/settings.h>
+#include <tinyml/zephyr/areas.h>
+#include <tinyml/zephyr/inference.h>
+#include <tinyml/zephyr/settings_store.h>
+
+#include "app.h"
+#include "app_state.h"
+
+LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
+
+/* DER SubjectPublicKeyInfo of the key packages and settings messages are signed with,
+ * generated at build time from CONFIG_TINYML_APP_SIGNING_KEY (imgtool getpub -e raw).
+ */
+static const uint8_t signing_key_spki[] = {
+#include "tinyml_signing_key.inc"
+};
+BUILD_ASSERT(sizeof(signing_key_spki) == TINYML_MODELPKG_SPKI_P256_BYTES,
+	     "CONFIG_TINYML_APP_SIGNING_KEY must be an ECDSA P-256 key");
+/* The uncompressed point (0x04 || X || Y) ends the P-256 SubjectPublicKeyInfo. */
+#define OPERATOR_KEY (signing_key_spki + sizeof(signing_key_spki) - TINYML_P256_PUBKEY_BYTES)
+
+static struct tinyml_settings settings;
+static struct tinyml_eventlog eventlog;
+static struct tinyml_modelslot slots;
+static struct tinyml_modelpkg_expect expect;
+static uint32_t boots;
+static uint32_t detections;
+
+static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info *info)
+{
+	const uint8_t *pkg = NULL;
+	int rc;
+
+	ARG_UNUSED(ctx);
+	rc = tinyml_zephyr_model_view(slot == 0U ? TINYML_ZEPHYR_AREA_MODEL_A
+						 : TINYML_ZEPHYR_AREA_MODEL_B,
+				      info->tflite_offset + info->tflite_size, &pkg);
+	if (rc == 0) {
+		rc = tinyml_inference_load(pkg + info->tflite_offset, info->tflite_size,
+					   info->arena_total);
+	}
+	app_processing_set_model(rc == 0 ? (int)slot : -1, rc);
+	return rc;
+}
+
+static const struct tinyml_modelslot_port slot_port = {
+	.load = load_model,
+	.classify = app_health_classify,
+};
+
+int app_state_init(uint32_t pipeline_id)
+{
+	uint32_t device_id = 0;
+	int rc;
+
+	rc = tinyml_zephyr_flash_init();
+	if (rc == 0) {
+		rc = tinyml_platform_crypto_init();
+	}
+	if (rc == 0) {
+		rc = tinyml_zephyr_settings_init();
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	/* Boot counter and device ID live in Zephyr's settings (NVS); both start at 0. */
+	(void)tinyml_zephyr_settings_load("boots", &boots, sizeof(boots));
+	boots++;
+	rc = tinyml_zephyr_settings_save("boots", &boots, sizeof(boots));
+	if (rc != 0) {
+		LOG_WRN("boot counter not saved: %d", rc);
+	}
+	(void)tinyml_zephyr_settings_load("device-id", &device_id, sizeof(device_id));
+
+	rc = tinyml_settings_init(&settings, tinyml_zephyr_area(TINYML_ZEPHYR_AREA_SETTINGS), NULL,
+				  OPERATOR_KEY, device_id);
+	if (rc != 0) {
+		return rc;
+	}
+	const struct tinyml_eventlog_config log_cfg = {
+		.batch_events = CONFIG_TINYML_APP_EVENTLOG_BATCH,
+		.flush_interval_ms = CONFIG_TINYML_APP_EVENTLOG_FLUSH_MS,
+		.min_flush_interval_ms = CONFIG_TINYML_APP_EVENTLOG_MIN_FLUSH_MS,
+	};
+
+	rc = tinyml_eventlog_init(&eventlog, tinyml_zephyr_area(TINYML_ZEPHYR_AREA_EVENT_LOG),
+				  &log_cfg);
+	if (rc != 0) {
+		return rc;
+	}
+	expect = (struct tinyml_modelpkg_expect){
+		.signing_key_spki = signing_key_spki,
+		.manifest_digest = tinyml_ops_manifest_digest,
+		.runtime_id = tinyml_runtime_id,
+		.feature_pipeline_id = pipeline_id,
+		.arena_bytes = CONFIG_TINYML_ARENA_SIZE,
+	};
+	rc = tinyml_modelslot_init(&slots, tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_A),
+				   tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_B),
+				   tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_STATE), &expect,
+				   &slot_port);
+	if (rc == -ENOENT) {
+		LOG_WRN("no model this firmware can run: inference off, capture and log on");
+		return 0;
+	}
+	return rc;
+}
+
+int app_model_activate(int slot)
+{
+	struct tinyml_modelslot_selftest selftest;
+	int active = tinyml_modelslot_active(&slots);
+	int rc;
+
+	if (slot != 0 && slot != 1) {
+		return -EINVAL;
+	}
+	if (slot == active) {
+		return 0;
+	}
+	/* The core tries the inactive slot: verify, switch, self-test, confirm or roll back. */
+	rc = app_health_selftest(&selftest);
+	if (rc != 0) {
+		return rc;
+	}
+	return tinyml_modelslot_try(&slots, &slot_port, &selftest);
+}
+
+int app_state_active_slot(void)
+{
+	return tinyml_modelslot_active(&slots);
+}
+
+const struct tinyml_modelpkg_info *app_state_model_info(void)
+{
+	return tinyml_modelslot_info(&slots);
+}
+
+bool app_state_model_enabled(void)
+{
+	return tinyml_settings_model_enabled(&settings, k_uptime_get_32());
+}
+
+int16_t app_state_threshold_q15(unsigned int class_id)
+{
+	if (class_id >= TINYML_SETTINGS_MAX_CLASSES) {
+		return INT16_MAX;
+	}
+	return (int16_t)tinyml_settings_get(&settings, TINYML_SETTING_THRESHOLD_0 + class_id,
+					    k_uptime_get_32());
+}
+
+int app_state_config_get(unsigned int id, int32_t *value)
+{
+	if (id >= TINYML_SETTING_COUNT) {
+		return -EINVAL;
+	}
+	*value = tinyml_settings_get(&settings, (enum tinyml_setting_id)id, k_uptime_get_32());
+	return 0;
+}
+
+int app_state_config_set(unsigned int id, int32_t value)
+{
+	if (id >= TINYML_SETTING_COUNT) {
+		return -EINVAL;
+	}
+	return tinyml_settings_set(&settings, (enum tinyml_setting_id)id, value);
+}
+
+int app_state_log_event(const struct app_event_summary *s)
+{
+	const struct tinyml_modelpkg_info *info = tinyml_modelslot_info(&slots);
+	const struct tinyml_event ev = {
+		.timestamp_s = s->t_ms / 1000U,
+		.class_id = s->class_id,
+		.score_q15 = (uint16_t)MAX(s->score_q15, 0),
+		.margin_q15 = (uint16_t)MAX(s->margin_q15, 0),
+		.fw_version = (TINYML_VERSION_MAJOR << 24) | (TINYML_VERSION_MINOR << 16) |
+			      TINYML_VERSION_PATCH,
+		.model_version = info != NULL ? info->version : 0U,
+		.pipeline_version = expect.feature_pipeline_id,
+		.detections = ++detections,
+		.boots = boots,
+	};
+
+	return tinyml_eventlog_append(&eventlog, &ev, s->t_ms);
+}
+
+int app_state_poll(uint32_t now_ms)
+{
+	return tinyml_eventlog_poll(&eventlog, now_ms);
+}
+
+int app_state_log_walk(tinyml_eventlog_visit_t visit, void *ctx)
+{
+	return tinyml_eventlog_walk(&eventlog, visit, ctx);
+}
