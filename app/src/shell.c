@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <zephyr/shell/shell.h>
+#include <zephyr/sys/util.h>
 
 #include <tinyml/settings.h>
 #include <tinyml/zephyr/inference.h>
