@@ -40,6 +40,10 @@ int app_model_activate(int slot);
 /** ID of the firmware's feature pipeline (a model must carry the same one). */
 uint32_t app_pipeline_id(void);
 
+/** Exclusive use of the interpreter and the feature scratch (nests). */
+void app_inference_lock(void);
+void app_inference_unlock(void);
+
 /** Record which slot runs (or the load error) for `tinyml status`. */
 void app_processing_set_model(int slot, int error);
 

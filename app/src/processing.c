@@ -73,6 +73,22 @@ static struct tinyml_decision_state decision_state;
 static struct app_processing_stats stats = {.active_slot = -1, .model_error = -ENODEV};
 K_MUTEX_DEFINE(stats_lock);
 
+/* One user of the interpreter and the feature scratch at a time: the processing thread, the
+ * shell's self-test, and the model slots swapping models. Zephyr mutexes nest, so a model
+ * trial (load, then classify) holds it throughout.
+ */
+K_MUTEX_DEFINE(inference_lock);
+
+void app_inference_lock(void)
+{
+	(void)k_mutex_lock(&inference_lock, K_FOREVER);
+}
+
+void app_inference_unlock(void)
+{
+	(void)k_mutex_unlock(&inference_lock);
+}
+
 uint32_t app_pipeline_id(void)
 {
 	uint32_t id = 0;
@@ -135,47 +151,6 @@ static size_t output_to_q15(void)
 	return n;
 }
 
-int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
-			struct tinyml_decision_result *result)
-{
-	uint32_t cycles = 0;
-	int n_features;
-	size_t n_scores;
-	int rc;
-
-	n_features = tinyml_pipeline_run(&pipeline, samples, WINDOW_LEN * AXES, scratch,
-					 sizeof(scratch), features, ARRAY_SIZE(features));
-	if (n_features < 0) {
-		return n_features;
-	}
-	rc = quantize_into_input(features, (size_t)n_features);
-	if (rc == 0) {
-		rc = tinyml_inference_invoke(&cycles);
-	}
-	if (rc != 0) {
-		return rc;
-	}
-	n_scores = output_to_q15();
-	*top_class = 0;
-	for (size_t i = 1; i < n_scores; i++) {
-		if (scores_q15[i] > scores_q15[*top_class]) {
-			*top_class = (int)i;
-		}
-	}
-	k_mutex_lock(&stats_lock, K_FOREVER);
-	stats.inferences++;
-	stats.last_invoke_cycles = cycles;
-	k_mutex_unlock(&stats_lock);
-	if (result == NULL) {
-		return 0;
-	}
-	for (unsigned int c = 0; c < decision_cfg.n_classes; c++) {
-		decision_cfg.threshold_q15[c] = app_state_threshold_q15(c);
-	}
-	return tinyml_decision_step(&decision_cfg, &decision_state, scores_q15, n_scores, now_ms,
-				    result);
-}
-
 /* Score of @p cls minus the best other score (the decision's margin), from the last run. */
 static int16_t margin_q15(int cls)
 {
@@ -187,6 +162,54 @@ static int16_t margin_q15(int cls)
 		}
 	}
 	return (int16_t)(scores_q15[cls] - runner_up);
+}
+
+static int16_t last_event_score;
+static int16_t last_event_margin;
+
+int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
+			struct tinyml_decision_result *result)
+{
+	uint32_t cycles = 0;
+	int n_features;
+	size_t n_scores = 0;
+	int rc;
+
+	app_inference_lock();
+	n_features = tinyml_pipeline_run(&pipeline, samples, WINDOW_LEN * AXES, scratch,
+					 sizeof(scratch), features, ARRAY_SIZE(features));
+	rc = n_features < 0 ? n_features : quantize_into_input(features, (size_t)n_features);
+	if (rc == 0) {
+		rc = tinyml_inference_invoke(&cycles);
+	}
+	if (rc == 0) {
+		n_scores = output_to_q15();
+		*top_class = 0;
+		for (size_t i = 1; i < n_scores; i++) {
+			if (scores_q15[i] > scores_q15[*top_class]) {
+				*top_class = (int)i;
+			}
+		}
+	}
+	if (rc == 0 && result != NULL) {
+		for (unsigned int c = 0; c < decision_cfg.n_classes; c++) {
+			decision_cfg.threshold_q15[c] = app_state_threshold_q15(c);
+		}
+		rc = tinyml_decision_step(&decision_cfg, &decision_state, scores_q15, n_scores,
+					  now_ms, result);
+		if (rc == 0 && result->event >= 0) {
+			last_event_score = scores_q15[result->event];
+			last_event_margin = margin_q15(result->event);
+		}
+	}
+	app_inference_unlock();
+	if (rc == 0) {
+		k_mutex_lock(&stats_lock, K_FOREVER);
+		stats.inferences++;
+		stats.last_invoke_cycles = cycles;
+		k_mutex_unlock(&stats_lock);
+	}
+	return rc;
 }
 
 static void on_window(uint32_t now_ms)
@@ -212,8 +235,8 @@ static void on_window(uint32_t now_ms)
 		.t_ms = now_ms,
 		.class_id = (uint8_t)result.event,
 		.slot = (uint8_t)stats.active_slot,
-		.score_q15 = scores_q15[result.event],
-		.margin_q15 = margin_q15(result.event),
+		.score_q15 = last_event_score,
+		.margin_q15 = last_event_margin,
 	};
 
 	k_mutex_lock(&stats_lock, K_FOREVER);

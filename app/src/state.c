@@ -47,6 +47,7 @@ static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info
 	int rc;
 
 	ARG_UNUSED(ctx);
+	app_inference_lock();
 	rc = tinyml_zephyr_model_view(slot == 0U ? TINYML_ZEPHYR_AREA_MODEL_A
 						 : TINYML_ZEPHYR_AREA_MODEL_B,
 				      info->tflite_offset + info->tflite_size, &pkg);
@@ -54,6 +55,7 @@ static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info
 		rc = tinyml_inference_load(pkg + info->tflite_offset, info->tflite_size,
 					   info->arena_total);
 	}
+	app_inference_unlock();
 	app_processing_set_model(rc == 0 ? (int)slot : -1, rc);
 	return rc;
 }
@@ -138,7 +140,10 @@ int app_model_activate(int slot)
 	if (rc != 0) {
 		return rc;
 	}
-	return tinyml_modelslot_try(&slots, &slot_port, &selftest);
+	app_inference_lock();
+	rc = tinyml_modelslot_try(&slots, &slot_port, &selftest);
+	app_inference_unlock();
+	return rc;
 }
 
 int app_state_active_slot(void)
