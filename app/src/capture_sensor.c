@@ -1,8 +1,9 @@
 /*
  * Capture from the accelerometer behind the devicetree alias tinyml-accel, through the sensor
- * API: the driver's data-ready trigger fetches one sample and pushes its three axes (milli-g)
- * into the core's ring buffer. The ring is lock-free for one producer, so the handler never
- * waits on the processing thread.
+ * API: one sample per data-ready trigger (the driver's interrupt, handled in its work thread),
+ * or, on boards where the sensor's interrupt line is not wired, per tick of a k_timer whose
+ * interrupt hands the fetch to the system work queue. Each sample's three axes (milli-g) go
+ * into the core's ring buffer, lock-free for one producer: capture never waits on processing.
  */
 #include <errno.h>
 
@@ -34,12 +35,11 @@ static int16_t to_milli_g(const struct sensor_value *v)
 	return (int16_t)CLAMP(milli_g, INT16_MIN, INT16_MAX);
 }
 
-static void on_data_ready(const struct device *dev, const struct sensor_trigger *trig)
+static void capture_one(const struct device *dev)
 {
 	struct sensor_value xyz[3];
 	uint32_t now = k_uptime_get_32();
 
-	ARG_UNUSED(trig);
 	if (sensor_sample_fetch_chan(dev, SENSOR_CHAN_ACCEL_XYZ) != 0 ||
 	    sensor_channel_get(dev, SENSOR_CHAN_ACCEL_XYZ, xyz) != 0) {
 		return;
@@ -48,6 +48,28 @@ static void on_data_ready(const struct device *dev, const struct sensor_trigger 
 		(void)tinyml_ringbuf_push(&app_ring, to_milli_g(&xyz[axis]), now);
 	}
 }
+
+static void on_data_ready(const struct device *dev, const struct sensor_trigger *trig)
+{
+	ARG_UNUSED(trig);
+	capture_one(dev);
+}
+
+static void poll_work_handler(struct k_work *work)
+{
+	ARG_UNUSED(work);
+	capture_one(accel);
+}
+
+K_WORK_DEFINE(poll_work, poll_work_handler);
+
+static void on_poll_tick(struct k_timer *timer)
+{
+	ARG_UNUSED(timer);
+	(void)k_work_submit(&poll_work);
+}
+
+K_TIMER_DEFINE(poll_timer, on_poll_tick, NULL);
 
 int app_capture_start(void)
 {
@@ -62,5 +84,14 @@ int app_capture_start(void)
 		LOG_WRN("sampling frequency %d Hz refused: %d", CONFIG_TINYML_APP_SAMPLE_RATE_HZ,
 			rc);
 	}
-	return sensor_trigger_set(accel, &data_ready, on_data_ready);
+	rc = sensor_trigger_set(accel, &data_ready, on_data_ready);
+	if (rc == -ENOTSUP || rc == -ENOSYS) {
+		k_timeout_t period = K_USEC(USEC_PER_SEC / CONFIG_TINYML_APP_SAMPLE_RATE_HZ);
+
+		LOG_INF("no data-ready interrupt: polling at %d Hz",
+			CONFIG_TINYML_APP_SAMPLE_RATE_HZ);
+		k_timer_start(&poll_timer, period, period);
+		return 0;
+	}
+	return rc;
 }
