@@ -181,6 +181,7 @@ def test_kconfig_defaults_follow_dependencies(
 
 def conf_fragments() -> list[Path]:
     found = [REPO / "app" / "prj.conf", *sorted((REPO / "zephyr-config").glob("*.conf"))]
+    found += sorted((REPO / "app" / "boards").glob("*.conf"))
     found += sorted((REPO / "tests" / "zephyr").glob("*/prj.conf"))
     return found
 
@@ -195,7 +196,7 @@ def test_fragment_sets_only_valid_tinyml_options(
     for dep in ZEPHYR_BOOLS:
         if dep not in ("SOC_FAMILY_ESPRESSIF_ESP32", "BOOTLOADER_MCUBOOT"):
             kconf.syms[dep].set_value(2)
-    if fragment.parent.name == "zephyr-config":
+    if fragment.parent.name in ("zephyr-config", "boards"):
         kconf.load_config(str(REPO / "app" / "prj.conf"), replace=False)  # applied on top of it
     kconf.load_config(str(fragment), replace=False)
     ours = [w for w in kconf.warnings if "TINYML" in w]
