@@ -37,8 +37,15 @@ void app_processing_stats(struct app_processing_stats *out);
  */
 int app_model_activate(int slot);
 
+/** Parse the embedded feature pipeline (CONFIG_TINYML_PIPELINE_FILE); call first. */
+int app_pipeline_init(void);
+
 /** ID of the firmware's feature pipeline (a model must carry the same one). */
 uint32_t app_pipeline_id(void);
+
+/** Sample rate (Hz) and window length (samples per axis) of the pipeline. */
+uint32_t app_pipeline_sample_rate(void);
+uint32_t app_pipeline_window_len(void);
 
 /** Exclusive use of the interpreter and the feature scratch (nests). */
 void app_inference_lock(void);
@@ -49,7 +56,7 @@ void app_processing_set_model(int slot, int error);
 
 /**
  * Features, inference and (when @p result is not NULL) one decision step on one window of
- * CONFIG_TINYML_WINDOW_SAMPLES x CONFIG_TINYML_RING_AXES samples (axis-major); the class with
+ * app_pipeline_window_len() x CONFIG_TINYML_RING_AXES samples (axis-major); the class with
  * the highest score goes to @p top_class.
  */
 struct tinyml_decision_result;

@@ -22,7 +22,7 @@ static int16_t synthetic(uint32_t n, unsigned int axis)
 	/* Triangle tone of period 16 samples plus a decaying impact every 2 s. */
 	int32_t phase = (int32_t)(n % 16U);
 	int32_t tone = (phase < 8 ? phase : 16 - phase) * 64 - 256;
-	uint32_t since = n % (2U * CONFIG_TINYML_APP_SAMPLE_RATE_HZ);
+	uint32_t since = n % (2U * app_pipeline_sample_rate());
 	int32_t impact = since < 32U ? (int32_t)(4000U >> (since / 4U)) : 0;
 
 	return (int16_t)(tone + (axis == 2U ? impact : impact / 2));
@@ -58,7 +58,7 @@ K_TIMER_DEFINE(canned_timer, on_tick, NULL);
 
 int app_capture_start(void)
 {
-	k_timeout_t period = K_USEC(USEC_PER_SEC / CONFIG_TINYML_APP_SAMPLE_RATE_HZ);
+	k_timeout_t period = K_USEC(USEC_PER_SEC / app_pipeline_sample_rate());
 
 	k_timer_start(&canned_timer, period, period);
 	return 0;

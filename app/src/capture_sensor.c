@@ -73,7 +73,8 @@ K_TIMER_DEFINE(poll_timer, on_poll_tick, NULL);
 
 int app_capture_start(void)
 {
-	struct sensor_value rate = {.val1 = CONFIG_TINYML_APP_SAMPLE_RATE_HZ, .val2 = 0};
+	uint32_t hz = app_pipeline_sample_rate();
+	struct sensor_value rate = {.val1 = (int32_t)hz, .val2 = 0};
 	int rc;
 
 	if (!device_is_ready(accel)) {
@@ -81,15 +82,13 @@ int app_capture_start(void)
 	}
 	rc = sensor_attr_set(accel, SENSOR_CHAN_ACCEL_XYZ, SENSOR_ATTR_SAMPLING_FREQUENCY, &rate);
 	if (rc != 0) {
-		LOG_WRN("sampling frequency %d Hz refused: %d", CONFIG_TINYML_APP_SAMPLE_RATE_HZ,
-			rc);
+		LOG_WRN("sampling frequency %u Hz refused: %d", hz, rc);
 	}
 	rc = sensor_trigger_set(accel, &data_ready, on_data_ready);
 	if (rc == -ENOTSUP || rc == -ENOSYS) {
-		k_timeout_t period = K_USEC(USEC_PER_SEC / CONFIG_TINYML_APP_SAMPLE_RATE_HZ);
+		k_timeout_t period = K_USEC(USEC_PER_SEC / hz);
 
-		LOG_INF("no data-ready interrupt: polling at %d Hz",
-			CONFIG_TINYML_APP_SAMPLE_RATE_HZ);
+		LOG_INF("no data-ready interrupt: polling at %u Hz", hz);
 		k_timer_start(&poll_timer, period, period);
 		return 0;
 	}

@@ -15,6 +15,11 @@ int main(void)
 {
 	int rc;
 
+	rc = app_pipeline_init();
+	if (rc != 0) {
+		LOG_ERR("feature pipeline: %d", rc);
+		return rc;
+	}
 	/* Settings, event log and model slots; the active model is verified and loaded here. */
 	rc = app_state_init(app_pipeline_id());
 	if (rc != 0) {

@@ -22,7 +22,7 @@ LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 
 #define AXES         CONFIG_TINYML_RING_AXES
 #define BLOCK_LEN    (CONFIG_TINYML_RING_BLOCK_SAMPLES * AXES)
-#define WINDOW_LEN   CONFIG_TINYML_WINDOW_SAMPLES
+#define WINDOW_MAX   CONFIG_TINYML_WINDOW_MAX_SAMPLES
 #define MAX_FEATURES 512
 
 BUILD_ASSERT((CONFIG_TINYML_RING_BLOCKS & (CONFIG_TINYML_RING_BLOCKS - 1)) == 0,
@@ -32,30 +32,21 @@ static int16_t ring_storage[CONFIG_TINYML_RING_BLOCKS * BLOCK_LEN];
 static uint32_t ring_stamps[CONFIG_TINYML_RING_BLOCKS];
 struct tinyml_ringbuf app_ring;
 
-static int16_t window_history[WINDOW_LEN * AXES];
-static int16_t window_samples[WINDOW_LEN * AXES];
+static int16_t window_history[WINDOW_MAX * AXES];
+static int16_t window_samples[WINDOW_MAX * AXES];
 static struct tinyml_window window;
 static int16_t block[BLOCK_LEN];
 
-static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(WINDOW_LEN) + 3) / 4];
+static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(WINDOW_MAX) + 3) / 4];
 static int32_t features[MAX_FEATURES];
 static int16_t scores_q15[TINYML_DECISION_MAX_CLASSES];
 
-/* The IMU spectral pipeline of the Kconfig choice; a model must carry the same pipeline ID. */
-static const struct tinyml_pipeline_config pipeline = {
-	.kind = TINYML_PIPELINE_SPECTRAL,
-	.axes = AXES,
-	.sample_rate_hz = CONFIG_TINYML_APP_SAMPLE_RATE_HZ,
-	.window_len = WINDOW_LEN,
-	.hop = CONFIG_TINYML_WINDOW_HOP,
-	.dc_remove = 1,
-	.feature_mask = TINYML_FEAT_RMS | TINYML_FEAT_BAND_POWER | TINYML_FEAT_SPECTRUM,
-	.spectrum_lo = 1,
-	.spectrum_hi = 17,
-	.n_bands = 4,
-	.band_lo = {1, 9, 17, 33},
-	.band_hi = {9, 17, 33, 65},
+/* The pipeline of CONFIG_TINYML_PIPELINE_FILE, as the canonical blob the build made from it. */
+static const uint8_t pipeline_blob[] = {
+#include "tinyml_pipeline_blob.inc"
 };
+static struct tinyml_pipeline_config pipeline;
+static uint32_t pipeline_input_len;
 
 /* Per-class thresholds are refreshed from the core's settings before every step. */
 static struct tinyml_decision_config decision_cfg = {
@@ -89,11 +80,44 @@ void app_inference_unlock(void)
 	(void)k_mutex_unlock(&inference_lock);
 }
 
+int app_pipeline_init(void)
+{
+	int rc = tinyml_pipeline_parse(pipeline_blob, sizeof(pipeline_blob), &pipeline);
+	int input_len;
+
+	if (rc != 0) {
+		return rc;
+	}
+	/* The ring, the window and the self-test all assume the pipeline's shape. */
+	if (pipeline.kind != TINYML_PIPELINE_SPECTRAL || pipeline.axes != AXES) {
+		return -ENOTSUP;
+	}
+	if (pipeline.window_len > WINDOW_MAX) {
+		return -ENOMEM;
+	}
+	input_len = tinyml_pipeline_input_len(&pipeline);
+	if (input_len < 0) {
+		return input_len;
+	}
+	pipeline_input_len = (uint32_t)input_len;
+	return 0;
+}
+
 uint32_t app_pipeline_id(void)
 {
 	uint32_t id = 0;
 
 	return tinyml_pipeline_id(&pipeline, &id) == 0 ? id : 0U;
+}
+
+uint32_t app_pipeline_sample_rate(void)
+{
+	return pipeline.sample_rate_hz;
+}
+
+uint32_t app_pipeline_window_len(void)
+{
+	return pipeline.window_len;
 }
 
 void app_processing_stats(struct app_processing_stats *out)
@@ -176,7 +200,7 @@ int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
 	int rc;
 
 	app_inference_lock();
-	n_features = tinyml_pipeline_run(&pipeline, samples, WINDOW_LEN * AXES, scratch,
+	n_features = tinyml_pipeline_run(&pipeline, samples, pipeline_input_len, scratch,
 					 sizeof(scratch), features, ARRAY_SIZE(features));
 	rc = n_features < 0 ? n_features : quantize_into_input(features, (size_t)n_features);
 	if (rc == 0) {
@@ -293,7 +317,7 @@ int app_processing_start(void)
 				 CONFIG_TINYML_RING_BLOCKS, BLOCK_LEN);
 	if (rc == 0) {
 		rc = tinyml_window_init(&window, window_history, ARRAY_SIZE(window_history), AXES,
-					WINDOW_LEN, CONFIG_TINYML_WINDOW_HOP);
+					pipeline.window_len, pipeline.hop);
 	}
 	if (rc == 0) {
 		rc = tinyml_decision_init(&decision_cfg, &decision_state);

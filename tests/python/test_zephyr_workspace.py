@@ -155,7 +155,7 @@ def test_module_kconfig_alone_parses(
     for option in (
         "TINYML_ARENA_SIZE",
         "TINYML_RING_BLOCKS",
-        "TINYML_PIPELINE_IMU_SPECTRUM",
+        "TINYML_PIPELINE_FILE",
         "TINYML_BACKEND_TFLM",
         "TINYML_LOG_LEVEL",
         "TINYML_MODEL_XIP",
