@@ -33,19 +33,40 @@ def _run(cmd: list[str], cwd: Path) -> str:
 
 
 def build(
-    out: Path, name: str, *, debug: bool = True, with_map: bool = True, defines: tuple[str, ...] = ()
+    out: Path,
+    name: str,
+    *,
+    debug: bool = True,
+    with_map: bool = True,
+    defines: tuple[str, ...] = (),
 ) -> Image:
     gcc = shutil.which("arm-none-eabi-gcc")
     assert gcc is not None, "arm-none-eabi-gcc is needed (make setup installs it)"
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
     g = ["-g"] if debug else []
-    flags = [*CPU, "-O1", *g, "-ffunction-sections", "-fdata-sections", *(f"-D{d}" for d in defines)]
+    flags = [
+        *CPU,
+        "-O1",
+        *g,
+        "-ffunction-sections",
+        "-fdata-sections",
+        *(f"-D{d}" for d in defines),
+    ]
     _run([gcc, *flags, "-c", str(HERE / "ml_image.c"), "-o", "ml_image.o"], folder)
     _run([gcc, *CPU, *g, "-c", str(HERE / "edge.S"), "-o", "edge.o"], folder)
     elf = folder / f"{name}.elf"
-    link = [gcc, *CPU, "--specs=nano.specs", "-nostartfiles", "-Wl,--gc-sections",
-            f"-T{HERE / 'edge.ld'}", "-Wl,--print-memory-usage", "-o", elf.name]
+    link = [
+        gcc,
+        *CPU,
+        "--specs=nano.specs",
+        "-nostartfiles",
+        "-Wl,--gc-sections",
+        f"-T{HERE / 'edge.ld'}",
+        "-Wl,--print-memory-usage",
+        "-o",
+        elf.name,
+    ]
     if not debug:
         link.append("-Wl,--strip-debug")  # the libraries' DWARF too
     if with_map:

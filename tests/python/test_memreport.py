@@ -3,6 +3,7 @@ byte is attributed, regions match ld's own usage figures, and the edge cases hol
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from collections import defaultdict
@@ -17,7 +18,7 @@ from tinyml_tools.memreport.load import load_reports
 from tinyml_tools.memreport.report import Report, to_dict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "memreport"))
-import images  # noqa: E402
+import images
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +82,7 @@ def test_every_byte_is_attributed_once(built: dict[str, images.Image], variant: 
             spans = sorted(covered[section.name])
             assert spans[0][0] == section.addr
             assert spans[-1][1] == section.addr + section.size
-            assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     data = to_dict(report, 10)
     assert sum(data["categories"].values()) == data["totals"]["flash"] + data["totals"]["ram"]
     for key in ("files", "modules"):
@@ -140,7 +141,9 @@ def test_thumb_function_symbols_lose_bit_zero(built: dict[str, images.Image]) ->
     raw = subprocess.run(
         ["arm-none-eabi-readelf", "-sW", str(elf)], capture_output=True, text=True, check=True
     ).stdout
-    value = next(int(line.split()[1], 16) for line in raw.splitlines() if line.endswith(" edge_entry"))
+    value = next(
+        int(line.split()[1], 16) for line in raw.splitlines() if line.endswith(" edge_entry")
+    )
     assert value & 1 == 1
     piece = next(p for p in report_of(elf).pieces if p.name == "edge_entry")
     assert piece.addr == value & ~1 == images.nm_sizes(elf)["edge_entry"][0]
@@ -210,7 +213,9 @@ def test_stripped_elf_is_reported_by_section(built: dict[str, images.Image]) -> 
     assert any("stripped" in w for w in report.warnings)
     assert all(p.kind is not PieceKind.SYMBOL for p in report.pieces)
     # Section rules still work without symbols.
-    assert report.categories["thread stacks"][1] == 1024 and report.categories["heap pools"][1] == 2048
+    assert (
+        report.categories["thread stacks"][1] == 1024 and report.categories["heap pools"][1] == 2048
+    )
 
 
 def test_heap_allocators_are_found(built: dict[str, images.Image]) -> None:

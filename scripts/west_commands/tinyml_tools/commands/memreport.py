@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import CheckFailed, TinymlError
@@ -42,7 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", metavar="FILE", help="budget YAML or built-in tier name")
     parser.add_argument("--rules", type=Path, metavar="FILE", help="extra category rules (YAML)")
     parser.add_argument("--map", type=Path, metavar="FILE", help="GNU ld map file of the ELF")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML view")
+    parser.add_argument(
+        "--html", type=Path, metavar="FILE", help="write a self-contained HTML view"
+    )
     parser.add_argument("--png", type=Path, metavar="FILE", help="write a PNG chart")
     parser.add_argument("--top", type=int, default=20, metavar="N", help="top-N rows (default 20)")
     parser.add_argument("--tree", action="store_true", help="also print region/section/file tree")
@@ -86,7 +89,7 @@ def _run_report(args: argparse.Namespace, path: Path) -> int:
             data["budget"] = {
                 "file": str(budget[0]),
                 "ok": not breaches,
-                "limits": [{"what": l.what, "used": l.used, "limit": l.limit} for l in limits],
+                "limits": [{"what": x.what, "used": x.used, "limit": x.limit} for x in limits],
                 "breaches": [b.line() for b in breaches],
             }
         print_json(data)
@@ -101,7 +104,10 @@ def _run_report(args: argparse.Namespace, path: Path) -> int:
         if budget:
             print_budget(console, str(budget[0].name), limits, breaches)
     if breaches:
-        raise CheckFailed("; ".join(b.line() for b in breaches))
+        assert budget is not None
+        for breach in breaches:
+            print(breach.line(), file=sys.stderr)
+        raise CheckFailed(f"{budget[0]}: {len(breaches)} budget breach(es)")
     return 0
 
 

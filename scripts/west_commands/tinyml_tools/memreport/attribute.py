@@ -119,8 +119,9 @@ def _split_section(
         if start > cursor:
             out.extend(_gap(section, cursor, start, index))
         file, module = _origin(section, sym, start, index, dwarf)
-        last = Piece(sym.name, start, end - start, section, PieceKind.SYMBOL, file, module,
-                     sym.is_func)
+        last = Piece(
+            sym.name, start, end - start, section, PieceKind.SYMBOL, file, module, sym.is_func
+        )
         out.append(last)
         cursor = end
     if cursor < end_of_section:

@@ -57,7 +57,9 @@ class Limit:
 
 def builtin_budgets() -> list[str]:
     folder = resources.files(__package__).joinpath("budgets")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def read_budget(spec: str) -> tuple[Path, dict[str, Any]]:
@@ -71,7 +73,9 @@ def read_budget(spec: str) -> tuple[Path, dict[str, Any]]:
             text = path.read_text()
         except OSError as err:
             names = ", ".join(builtin_budgets())
-            raise InputError(path, f"cannot read budget ({err.strerror or err}; built in: {names})") from None
+            raise InputError(
+                path, f"cannot read budget ({err.strerror or err}; built in: {names})"
+            ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -85,7 +89,9 @@ def read_budget(spec: str) -> tuple[Path, dict[str, Any]]:
 def _validate(path: Path, data: dict[str, Any], top: bool) -> None:
     unknown = set(data) - _KEYS
     if unknown:
-        raise InputError(path, f"unknown key {sorted(unknown)[0]!r} (use {', '.join(sorted(_KEYS))})")
+        raise InputError(
+            path, f"unknown key {sorted(unknown)[0]!r} (use {', '.join(sorted(_KEYS))})"
+        )
     for key in ("regions", "totals", "categories"):
         section = data.get(key, {})
         if not isinstance(section, dict):
@@ -161,43 +167,60 @@ def _check_one(
         targets = list(regions.values()) if name == "*" else [regions.get(str(name).lower())]
         if targets == [None]:
             known = ", ".join(r.spec.name for r in report.regions)
-            breaches.append(Breach(f"{prefix}region {name}", 0, 0, f"no such region (have {known})"))
+            breaches.append(
+                Breach(f"{prefix}region {name}", 0, 0, f"no such region (have {known})")
+            )
             continue
         for region in targets:
             assert region is not None
-            limit = _size_or_percent(path, f"regions.{name}", value, True)
-            if isinstance(limit, float):
+            cap = _size_or_percent(path, f"regions.{name}", value, True)
+            if isinstance(cap, float):
                 if region.spec.size is None:
                     if name != "*":
-                        breaches.append(Breach(f"{prefix}region {region.spec.name}", 0, 0,
-                                               "size unknown, a percentage cannot be checked"))
+                        breaches.append(
+                            Breach(
+                                f"{prefix}region {region.spec.name}",
+                                0,
+                                0,
+                                "size unknown, a percentage cannot be checked",
+                            )
+                        )
                     continue
-                limit = int(region.spec.size * limit)
-            limits.append(Limit(f"{prefix}region {region.spec.name}", region.extent, int(limit)))
+                cap = int(region.spec.size * cap)
+            limits.append(Limit(f"{prefix}region {region.spec.name}", region.extent, int(cap)))
     totals = {"flash": report.totals.flash, "ram": report.totals.ram}
     for name, value in budget.get("totals", {}).items():
         limits.append(Limit(f"{prefix}total {name}", totals[name], parse_size(value)))
     for name, value in budget.get("categories", {}).items():
         if name not in report.categories:
-            breaches.append(Breach(f"{prefix}category {name!r}", 0, 0,
-                                   "no such category in the rules"))
+            breaches.append(
+                Breach(f"{prefix}category {name!r}", 0, 0, "no such category in the rules")
+            )
             continue
         flash, ram = report.categories[name]
         limits.append(Limit(f"{prefix}category {name!r}", flash + ram, parse_size(value)))
     for entry in budget.get("symbols", []):
         pattern = re.compile(str(entry["pattern"]))
-        matched = [p for p in report.pieces if p.kind is PieceKind.SYMBOL and pattern.search(p.name)]
+        matched = [
+            p for p in report.pieces if p.kind is PieceKind.SYMBOL and pattern.search(p.name)
+        ]
         if "max" in entry:
             cap = parse_size(entry["max"])
             for piece in matched:
                 limits.append(Limit(f"{prefix}symbol {piece.name}", piece.size, cap))
         if "max_total" in entry:
             total = sum(p.size for p in matched)
-            limits.append(Limit(f"{prefix}symbols /{entry['pattern']}/", total, parse_size(entry["max_total"])))
+            limits.append(
+                Limit(
+                    f"{prefix}symbols /{entry['pattern']}/", total, parse_size(entry["max_total"])
+                )
+            )
     for limit in limits:
         if not limit.ok:
             breaches.append(Breach(limit.what, limit.used, limit.limit))
     if budget.get("heap") == "forbid" and report.allocators:
         names = ", ".join(a.name for a in report.allocators)
-        breaches.append(Breach(f"{prefix}heap", 0, 0, f"allocator linked in ({names}); the budget forbids a heap"))
+        breaches.append(
+            Breach(f"{prefix}heap", 0, 0, f"allocator linked in ({names}), forbidden by the budget")
+        )
     return limits, breaches

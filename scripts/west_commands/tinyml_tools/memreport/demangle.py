@@ -19,8 +19,11 @@ def demangle(pieces: list[Piece]) -> bool:
     if tool is None:
         return False
     proc = subprocess.run(
-        [tool], input="\n".join(p.name for p in mangled) + "\n", capture_output=True,
-        text=True, check=False,
+        [tool],
+        input="\n".join(p.name for p in mangled) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     names = proc.stdout.splitlines()
     if proc.returncode != 0 or len(names) != len(mangled):

@@ -40,9 +40,7 @@ def diff_reports(old: Report, new: Report, top: int) -> dict[str, Any]:
             "flash": _delta(old.totals.flash, new.totals.flash),
             "ram": _delta(old.totals.ram, new.totals.ram),
         },
-        "regions": [
-            {"name": n, **_delta(old_regions.get(n), new_regions.get(n))} for n in names
-        ],
+        "regions": [{"name": n, **_delta(old_regions.get(n), new_regions.get(n))} for n in names],
         "categories": {
             c: _delta(sum(old.categories.get(c, (0, 0))), sum(new.categories.get(c, (0, 0))))
             for c in categories

@@ -63,9 +63,9 @@ def read_dwarf_files(path: Path) -> DwarfFiles:
         aranges = dwarf.get_aranges()
         if aranges is not None:
             for entry in aranges.entries:
-                name = names.get(entry.info_offset)
-                if name is not None and entry.length and entry.begin_addr > 0:
-                    ranges.append((entry.begin_addr, entry.begin_addr + entry.length, name))
+                cu_name = names.get(entry.info_offset)
+                if cu_name is not None and entry.length and entry.begin_addr > 0:
+                    ranges.append((entry.begin_addr, entry.begin_addr + entry.length, cu_name))
     ranges = sorted(set(ranges))
     out.ranges = [r for i, r in enumerate(ranges) if not _claimed_by_two(ranges, i)]
     out.starts = [r[0] for r in ranges]
@@ -81,8 +81,8 @@ def _index_variables(top: object, name: str, variables: dict[int, str]) -> None:
             continue
         if loc.value[0] != DW_OP_ADDR:
             continue
-        order = "little" if die.dwarfinfo.config.little_endian else "big"
-        addr = int.from_bytes(bytes(loc.value[1:5]), order)
+        little = die.dwarfinfo.config.little_endian
+        addr = int.from_bytes(bytes(loc.value[1:5]), "little" if little else "big")
         if addr == 0:
             continue
         if variables.get(addr, name) != name:

@@ -99,7 +99,9 @@ def _check_ident(path: Path, head: bytes, file_size: int) -> None:
     if file_size < 52:
         raise InputError(path, f"truncated ELF ({file_size} bytes, shorter than its header)")
     if head[4] == 2:
-        raise InputError(path, "64-bit ELF: memreport reads 32-bit firmware ELFs (ARM, Xtensa, RISC-V)")
+        raise InputError(
+            path, "64-bit ELF: memreport reads 32-bit firmware ELFs (ARM, Xtensa, RISC-V)"
+        )
     if head[4] != 1 or head[5] not in (1, 2):
         raise InputError(path, "malformed ELF identification (class or byte order)")
 
@@ -169,9 +171,7 @@ def _parse(path: Path, data: bytes) -> ElfImage:
             kind = SectionKind.DATA
         addr, size = header["sh_addr"], header["sh_size"]
         lma = _load_address(segments, addr, size, None if nobits else header["sh_offset"])
-        sections.append(
-            Section(index, name, addr, lma, size, kind, bool(flags & SHF_EXECINSTR))
-        )
+        sections.append(Section(index, name, addr, lma, size, kind, bool(flags & SHF_EXECINSTR)))
     symbols: list[Symbol] = []
     if symtab is not None:
         strtab = elf.get_section(symtab["sh_link"]).header
@@ -251,4 +251,3 @@ def _read_symbols(
 def _cstring(strings: bytes, offset: int) -> str:
     end = strings.find(b"\0", offset)
     return strings[offset : end if end >= 0 else len(strings)].decode("utf-8", "replace")
-

@@ -62,8 +62,9 @@ def locate(path: Path, map_override: Path | None = None) -> BuildFiles:
     if (path / "zephyr" / "zephyr.elf").is_file():
         image = _zephyr_image(path.name, path)
         if map_override is not None:
-            image = ImageFiles(image.name, image.elf, map_override, image.linker_script,
-                               image.devicetree)
+            image = ImageFiles(
+                image.name, image.elf, map_override, image.linker_script, image.devicetree
+            )
         return BuildFiles([image], image.name)
     raise InputError(path, "not a build folder (no zephyr/zephyr.elf and no domains.yaml)")
 

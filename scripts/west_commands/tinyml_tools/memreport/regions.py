@@ -100,10 +100,14 @@ def specs_from_devicetree(text: str) -> list[RegionSpec]:
     specs = []
     for chosen in _CHOSEN_RE.finditer(text):
         label = chosen.group("label")
-        node = re.search(rf"\b{label}\s*:\s*[\w,-]+@[0-9a-fA-F]+\s*\{{(?P<body>.*?)\}};", text, re.S)
+        node = re.search(
+            rf"\b{label}\s*:\s*[\w,-]+@[0-9a-fA-F]+\s*\{{(?P<body>.*?)\}};", text, re.S
+        )
         if not node:
             continue
-        reg = re.search(r"\breg\s*=\s*<\s*(0x[0-9a-fA-F]+|\d+)\s+(0x[0-9a-fA-F]+|\d+)\s*>", node.group("body"))
+        reg = re.search(
+            r"\breg\s*=\s*<\s*(0x[0-9a-fA-F]+|\d+)\s+(0x[0-9a-fA-F]+|\d+)\s*>", node.group("body")
+        )
         if not reg:
             continue
         name = "FLASH" if chosen.group("what") == "flash" else "RAM"
@@ -167,7 +171,11 @@ def _find(uses: list[RegionUse], specs: list[RegionSpec], addr: int) -> RegionUs
     # Regions of unknown size (program headers): the closest origin at or below the address.
     best = None
     for use, spec in zip(uses, specs, strict=True):
-        if spec.size is None and spec.origin <= addr and (best is None or spec.origin > best.spec.origin):
+        if (
+            spec.size is None
+            and spec.origin <= addr
+            and (best is None or spec.origin > best.spec.origin)
+        ):
             best = use
     return best
 

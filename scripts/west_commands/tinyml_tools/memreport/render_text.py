@@ -79,7 +79,7 @@ def build_tree(report: Report, top: int) -> Tree:
     nested: dict[str, dict[str, dict[str, dict[str, list[Any]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     )
-    region_of = {}
+    region_of: dict[str, str] = {}
     for r in report.regions:
         for s in r.sections:
             region_of.setdefault(s, r.spec.name)
@@ -106,7 +106,9 @@ def build_tree(report: Report, top: int) -> Tree:
     return root
 
 
-def print_budget(console: Console, budget_name: str, limits: list[Limit], breaches: list[Breach]) -> None:
+def print_budget(
+    console: Console, budget_name: str, limits: list[Limit], breaches: list[Breach]
+) -> None:
     table = _table(f"Budget {budget_name}", ["limit", "used", "budget", "verdict"])
     for limit in limits:
         verdict = "[green]ok[/green]" if limit.ok else "[red]OVER[/red]"
@@ -124,16 +126,26 @@ def print_diff(console: Console, diff: dict[str, Any]) -> None:
     for name, row in diff["totals"].items():
         table.add_row(f"total {name}", str(row["old"]), str(row["new"]), _signed(row["delta"]))
     for row in diff["regions"]:
-        table.add_row(f"region {row['name']}", str(row["old"]), str(row["new"]), _signed(row["delta"]))
+        table.add_row(
+            f"region {row['name']}", str(row["old"]), str(row["new"]), _signed(row["delta"])
+        )
     console.print(table)
     cats = _table("Categories", ["category", "old", "new", "delta"])
     for name, row in diff["categories"].items():
         if row["old"] or row["new"]:
             cats.add_row(name, str(row["old"]), str(row["new"]), _signed(row["delta"]))
     console.print(cats)
-    syms = _table(f"Symbols changed ({diff['symbols_changed']})", ["symbol", "section", "old", "new", "delta"])
+    syms = _table(
+        f"Symbols changed ({diff['symbols_changed']})", ["symbol", "section", "old", "new", "delta"]
+    )
     for row in diff["symbols"]:
-        syms.add_row(row["name"][:60], row["section"], str(row["old"] or "-"), str(row["new"] or "-"), _signed(row["delta"]))
+        syms.add_row(
+            row["name"][:60],
+            row["section"],
+            str(row["old"] or "-"),
+            str(row["new"] or "-"),
+            _signed(row["delta"]),
+        )
     console.print(syms)
 
 

@@ -12,8 +12,18 @@ from ..errors import InputError
 from .report import Report, top_symbols
 
 PALETTE = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d4a6c8",
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#86bcb6",
+    "#d4a6c8",
 ]
 
 
@@ -37,8 +47,10 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def _bar_svg(title: str, parts: list[tuple[str, int, str]], total: int, width: int = 720) -> str:
     y, height = 22, 28
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y + height + 4}">',
-           f'<text x="0" y="15" font-size="13">{html.escape(title)}</text>']
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y + height + 4}">',
+        f'<text x="0" y="15" font-size="13">{html.escape(title)}</text>',
+    ]
     x = 0.0
     for name, size, color in parts:
         if size <= 0 or total <= 0:
@@ -61,14 +73,19 @@ def report_html(report: Report, top: int) -> str:
     legend = "".join(
         f'<span style="margin-right:1em"><span style="display:inline-block;width:12px;'
         f'height:12px;background:{colors[n]}"></span> {html.escape(n)} ({f + r} B)</span>'
-        for n, (f, r) in report.categories.items() if f or r
+        for n, (f, r) in report.categories.items()
+        if f or r
     )
     region_bars = []
     for r in report.regions:
         if r.spec.size:
-            region_bars.append(_bar_svg(
-                f"{r.spec.name}: {r.extent} of {r.spec.size} B",
-                [("used", r.extent, "#4e79a7"), ("free", r.free or 0, "#e0e0e0")], r.spec.size))
+            region_bars.append(
+                _bar_svg(
+                    f"{r.spec.name}: {r.extent} of {r.spec.size} B",
+                    [("used", r.extent, "#4e79a7"), ("free", r.free or 0, "#e0e0e0")],
+                    r.spec.size,
+                )
+            )
     rows = "".join(
         f"<tr><td>{html.escape(p.name)}</td><td>{p.size}</td><td>{html.escape(p.section.name)}</td>"
         f"<td>{html.escape(p.category)}</td><td>{html.escape(p.file or '?')}</td></tr>"
@@ -79,7 +96,8 @@ def report_html(report: Report, top: int) -> str:
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:2px 8px;text-align:right}}
 td:first-child,th:first-child{{text-align:left}}</style></head><body>
 <h1>Memory of {html.escape(report.name)}</h1>
-<p>Flash {t.flash} B (text {t.text} + data {t.data}); RAM {t.ram} B (data {t.data} + bss {t.bss}).</p>
+<p>Flash {t.flash} B (text {t.text} + data {t.data});
+RAM {t.ram} B (data {t.data} + bss {t.bss}).</p>
 {_bar_svg(f"Flash by category ({t.flash} B)", flash, t.flash)}
 {_bar_svg(f"RAM by category ({t.ram} B)", ram, t.ram)}
 <p>{legend}</p>
@@ -110,7 +128,9 @@ def report_png(report: Report) -> bytes:
                 left += size
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
+    ax.legend(
+        unique.values(), unique.keys(), fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5)
+    )
     ax.set_xlabel("KiB")
     ax.set_title(f"memory of {report.name} by category")
     fig.tight_layout()

@@ -82,9 +82,12 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
         flash, ram = categories.get(piece.category, (0, 0))
         categories[piece.category] = (flash + piece.flash_bytes, ram + piece.ram_bytes)
     attribution = (
-        "map" if linker_map and linker_map.pieces
-        else "dwarf" if dwarf and dwarf.ranges
-        else "symbols" if image.symbols
+        "map"
+        if linker_map and linker_map.pieces
+        else "dwarf"
+        if dwarf and dwarf.ranges
+        else "symbols"
+        if image.symbols
         else "sections"
     )
     return Report(
@@ -101,7 +104,9 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
     )
 
 
-def _region_specs(image: ElfImage, files: ImageFiles, linker_map: LinkerMap | None) -> list[RegionSpec]:
+def _region_specs(
+    image: ElfImage, files: ImageFiles, linker_map: LinkerMap | None
+) -> list[RegionSpec]:
     if linker_map is not None and linker_map.regions:
         return specs_from_map(linker_map.regions)
     if files.linker_script is not None:

@@ -32,7 +32,9 @@ class Rule:
             if in_ram != (self.memory == "ram"):
                 return False
         if self.kind is not None:
-            is_code = piece.is_func or (piece.section.executable and piece.kind is not PieceKind.SYMBOL)
+            is_code = piece.is_func or (
+                piece.section.executable and piece.kind is not PieceKind.SYMBOL
+            )
             if is_code != (self.kind == "code"):
                 return False
         for field, pattern in self.patterns:
@@ -96,7 +98,9 @@ def _parse(text: str, path: Path) -> list[Rule]:
                 raise InputError(path, f"{where}: {key} must be one of {', '.join(allowed)}")
         if not patterns and "memory" not in entry and "kind" not in entry:
             raise InputError(path, f"{where}: needs at least one condition")
-        rules.append(Rule(entry["category"], tuple(patterns), entry.get("memory"), entry.get("kind")))
+        rules.append(
+            Rule(entry["category"], tuple(patterns), entry.get("memory"), entry.get("kind"))
+        )
     return rules
 
 
