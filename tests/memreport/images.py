@@ -39,12 +39,13 @@ def build(
     debug: bool = True,
     with_map: bool = True,
     defines: tuple[str, ...] = (),
+    debug_flag: str = "-g",
 ) -> Image:
     gcc = shutil.which("arm-none-eabi-gcc")
     assert gcc is not None, "arm-none-eabi-gcc is needed (make setup installs it)"
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
-    g = ["-g"] if debug else []
+    g = [debug_flag] if debug else []
     flags = [
         *CPU,
         "-O1",

@@ -13,6 +13,7 @@ import pytest
 
 from tinyml_tools.errors import InputError
 from tinyml_tools.memreport.attribute import PieceKind
+from tinyml_tools.memreport.dwarf import read_dwarf_files, read_dwarf_files_fast
 from tinyml_tools.memreport.elfimage import load_elf
 from tinyml_tools.memreport.load import load_reports
 from tinyml_tools.memreport.report import Report, to_dict
@@ -29,6 +30,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, images.Image]:
         "full": full,
         "nodwarf": images.build(out, "nodwarf", debug=False, with_map=False),
         "dwarf": images.build(out, "dwarf", with_map=False),
+        "dwarf4": images.build(out, "dwarf4", with_map=False, debug_flag="-gdwarf-4"),
+        "g3": images.build(out, "g3", with_map=False, debug_flag="-g3"),
         "heap": images.build(out, "heap", defines=("USE_HEAP",)),
         "stripped": images.Image(images.strip(full, out), None, {}),
     }
@@ -254,3 +257,19 @@ def test_bad_inputs_give_one_line_errors(built: dict[str, images.Image], tmp_pat
         assert problem in str(err.value), (path, str(err.value))
         assert "\n" not in str(err.value)
         assert str(err.value).startswith(str(path))
+
+
+@pytest.mark.parametrize("variant", ["dwarf", "dwarf4", "g3"])
+def test_fast_dwarf_reader_agrees_with_pyelftools(
+    built: dict[str, images.Image], variant: str
+) -> None:
+    elf = built[variant].elf
+    slow, fast = read_dwarf_files(elf), read_dwarf_files_fast(elf)
+    assert fast is not None
+    assert fast.ranges == slow.ranges and fast.variables == slow.variables
+    assert len(fast.variables) >= 8 and len(fast.ranges) >= 5
+
+
+def test_fast_dwarf_reader_agrees_on_the_selftest_image(selftest_elf: Path) -> None:
+    slow, fast = read_dwarf_files(selftest_elf), read_dwarf_files_fast(selftest_elf)
+    assert fast is not None and (fast.ranges, fast.variables) == (slow.ranges, slow.variables)

@@ -103,3 +103,43 @@ def _claimed_by_two(ranges: list[tuple[int, int, str]], i: int) -> bool:
 
 def _text(value: object) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def read_dwarf_files_fast(path: Path) -> DwarfFiles | None:
+    """The same index through :mod:`dwarf_scan`; None when that reader cannot handle the file."""
+    from .dwarf_scan import Unsupported, scan
+
+    with path.open("rb") as stream:
+        elf = ELFFile(stream)
+        sections = {}
+        for name in (".debug_info", ".debug_abbrev", ".debug_str", ".debug_line_str"):
+            section = elf.get_section_by_name(name)
+            sections[name] = section.data() if section is not None else b""
+        if not sections[".debug_info"]:
+            return DwarfFiles()
+        try:
+            result = scan(
+                sections[".debug_info"],
+                sections[".debug_abbrev"],
+                sections[".debug_str"],
+                sections[".debug_line_str"],
+                elf.little_endian,
+            )
+        except (Unsupported, IndexError, ValueError):
+            return None
+        aranges = elf.get_dwarf_info(relocate_dwarf_sections=False).get_aranges()
+        ranges = [(low, high, name) for name, low, high in result.units]
+        if aranges is not None:
+            for entry in aranges.entries:
+                cu_name = result.unit_offsets.get(entry.info_offset)
+                if cu_name is not None and entry.length and entry.begin_addr > 0:
+                    ranges.append((entry.begin_addr, entry.begin_addr + entry.length, cu_name))
+    out = DwarfFiles()
+    for addr, name in result.variables:
+        if addr == 0:
+            continue
+        out.variables[addr] = name if out.variables.get(addr, name) == name else ""
+    ranges = sorted(set(ranges))
+    out.ranges = [r for i, r in enumerate(ranges) if not _claimed_by_two(ranges, i)]
+    out.starts = [r[0] for r in out.ranges]
+    return out

@@ -9,7 +9,7 @@ from typing import Any
 
 from .attribute import Piece, PieceKind, attribute
 from .demangle import demangle
-from .dwarf import DwarfFiles, read_dwarf_files
+from .dwarf import DwarfFiles, read_dwarf_files, read_dwarf_files_fast
 from .elfimage import ElfImage, SectionKind, load_elf
 from .heap import Allocator, find_allocators
 from .locate import ImageFiles
@@ -66,7 +66,7 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
     linker_map: LinkerMap | None = parse_map(files.map) if files.map else None
     dwarf: DwarfFiles | None = None
     if image.has_dwarf and (linker_map is None or not linker_map.pieces):
-        dwarf = read_dwarf_files(files.elf)
+        dwarf = read_dwarf_files_fast(files.elf) or read_dwarf_files(files.elf)
     pieces = attribute(image, linker_map, dwarf)
     if not demangle(pieces):
         warnings.append("c++filt not found: C++ names stay mangled")
