@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from tinyml_tools.errors import InputError
-from tinyml_tools.memreport.attribute import PieceKind
+from tinyml_tools.memreport.attribute import Piece, PieceKind
 from tinyml_tools.memreport.dwarf import read_dwarf_files, read_dwarf_files_fast
-from tinyml_tools.memreport.elfimage import load_elf
+from tinyml_tools.memreport.elfimage import Section, SectionKind, load_elf
 from tinyml_tools.memreport.load import load_reports
 from tinyml_tools.memreport.report import Report, to_dict
+from tinyml_tools.memreport.rules import categorize, load_rules
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "memreport"))
 import images
@@ -273,3 +274,42 @@ def test_fast_dwarf_reader_agrees_with_pyelftools(
 def test_fast_dwarf_reader_agrees_on_the_selftest_image(selftest_elf: Path) -> None:
     slow, fast = read_dwarf_files(selftest_elf), read_dwarf_files_fast(selftest_elf)
     assert fast is not None and (fast.ranges, fast.variables) == (slow.ranges, slow.variables)
+
+
+def _piece(name: str, section: str, *, code: bool, writable: bool, nobits: bool = False) -> Piece:
+    kind = SectionKind.TEXT if not writable else SectionKind.BSS if nobits else SectionKind.DATA
+    sec = Section(1, section, 0x1000, 0x1000, 64, kind, code)
+    return Piece(name, 0x1000, 64, sec, PieceKind.SYMBOL, None, None, code)
+
+
+@pytest.mark.parametrize(
+    ("name", "section", "code", "writable", "category"),
+    [
+        # Names a Zephyr + TFLM + CMSIS-NN build has.
+        ("z_main_stack", "noinit", False, True, "thread stacks"),
+        ("z_idle_stacks", "noinit", False, True, "thread stacks"),
+        ("z_interrupt_stacks", "noinit", False, True, "thread stacks"),
+        ("sensor_thread_stack_area", "noinit", False, True, "thread stacks"),
+        ("z_malloc_heap_mem", "bss", False, True, "heap pools"),
+        ("_system_heap", "bss", False, True, "heap pools"),
+        ("g_tensor_arena", "bss", False, True, "tensor arena"),
+        ("g_kws_model_data", "rodata", False, False, "model weights"),
+        ("audio_ringbuf", "bss", False, True, "sensor ring buffers"),
+        ("mfcc_scratch", "bss", False, True, "feature scratch"),
+        ("tflite::MicroInterpreter::Invoke()", "text", True, False, "TFLM runtime"),
+        ("tflite::AllOpsResolver::AllOpsResolver()", "text", True, False, "TFLM runtime"),
+        ("arm_convolve_s8", "text", True, False, "CMSIS-NN"),
+        ("arm_nn_mat_mult_kernel_s8_s16", "text", True, False, "CMSIS-NN"),
+        ("arm_fully_connected_s8", "text", True, False, "CMSIS-NN"),
+        ("arm_rfft_fast_f32", "text", True, False, "other"),  # CMSIS-DSP, not NN
+        ("tinyml_ringbuf_push", "text", True, False, "tinyml core"),  # code, not a buffer
+        ("memcpy", "text", True, False, "libc"),
+        ("k_sem_give", "text", True, False, "other"),
+    ],
+)
+def test_builtin_rules_on_zephyr_and_tflm_names(
+    name: str, section: str, code: bool, writable: bool, category: str
+) -> None:
+    pieces = [_piece(name, section, code=code, writable=writable, nobits=section != "data")]
+    categorize(pieces, load_rules())
+    assert pieces[0].category == category

@@ -323,3 +323,16 @@ def test_parse_size(text: object, value: int) -> None:
 def test_parse_size_rejects(text: object) -> None:
     with pytest.raises(ValueError):
         parse_size(text)
+
+
+def test_tables_and_tree_for_people(
+    built: dict[str, images.Image], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run([str(built["heap"].elf), "--tree", "--top", "3"], capsys)
+    assert code == 0
+    for text in ("Regions", "ML categories", "Top 3 symbols", "Modules", "tensor_arena"):
+        assert text in out
+    assert "allocator linked in: _malloc_r, _sbrk" in out
+    tree = out[out.index("heap:") :]
+    assert "RAM" in tree and ".bss" in tree and "ml_image.o" in tree
+    assert "tensor_arena 16384 B tensor arena" in tree

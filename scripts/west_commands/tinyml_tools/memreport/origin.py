@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 _ARCHIVE_RE = re.compile(r"^(?P<archive>.*\.a)\((?P<member>[^)]*)\)$")
 _CMAKE_OBJ_RE = re.compile(r"(?:^|/)CMakeFiles/(?P<target>[^/]+)\.dir/(?P<rest>.+)$")
 
 
+@lru_cache(maxsize=4096)
 def from_linker_object(obj: str) -> tuple[str, str]:
     """``"lib/libfoo.a(bar.c.obj)"`` -> ``("bar.c", "libfoo.a")``; a CMake object
     ``"CMakeFiles/app.dir/src/main.c.obj"`` -> ``("src/main.c", "app")``."""
@@ -22,6 +24,7 @@ def from_linker_object(obj: str) -> tuple[str, str]:
     return _strip_obj(path.name), path.parent.name or "(objects)"
 
 
+@lru_cache(maxsize=4096)
 def from_source_path(path: str) -> tuple[str, str]:
     """A DWARF compile unit name -> (file, module = its directory's name)."""
     pure = PurePosixPath(path)
