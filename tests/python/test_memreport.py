@@ -268,6 +268,7 @@ def test_fast_dwarf_reader_agrees_with_pyelftools(
     slow, fast = read_dwarf_files(elf), read_dwarf_files_fast(elf)
     assert fast is not None
     assert fast.ranges == slow.ranges and fast.variables == slow.variables
+    assert fast.starts == [r[0] for r in fast.ranges] == slow.starts
     assert len(fast.variables) >= 8 and len(fast.ranges) >= 5
 
 

@@ -165,6 +165,7 @@ def test_markdown_html_png(
     )
     assert code == 0
     assert "| region | origin | size | used | free | use |" in out
+    assert "| RAM | 0x20000000 | 65536 | " in out
     assert "| tensor arena | 0 | 16384 |" in out
     page = html.read_text()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "tensor_arena" in page

@@ -38,15 +38,15 @@ class DwarfFiles:
 
 
 def read_dwarf_files(path: Path) -> DwarfFiles:
-    """Index code ranges and fixed-address variables by source file; empty on odd DWARF."""
-    out = DwarfFiles()
+    """Index code ranges and fixed-address variables by source file (pyelftools)."""
+    ranges: list[tuple[int, int, str]] = []
+    variables: list[tuple[int, str]] = []
     with path.open("rb") as stream:
         elf = ELFFile(stream)
         if not elf.has_dwarf_info():
-            return out
+            return DwarfFiles()
         dwarf = elf.get_dwarf_info(relocate_dwarf_sections=False)
         names: dict[int, str] = {}
-        ranges: list[tuple[int, int, str]] = []
         for cu in dwarf.iter_CUs():
             top = cu.get_top_DIE()
             name_attr = top.attributes.get("DW_AT_name")
@@ -59,20 +59,24 @@ def read_dwarf_files(path: Path) -> DwarfFiles:
             if low is not None and high is not None and low.value > 0:
                 end = high.value if high.form == "DW_FORM_addr" else low.value + high.value
                 ranges.append((low.value, end, name))
-            _index_variables(top, name, out.variables)
-        aranges = dwarf.get_aranges()
-        if aranges is not None:
-            for entry in aranges.entries:
-                cu_name = names.get(entry.info_offset)
-                if cu_name is not None and entry.length and entry.begin_addr > 0:
-                    ranges.append((entry.begin_addr, entry.begin_addr + entry.length, cu_name))
-    ranges = sorted(set(ranges))
-    out.ranges = [r for i, r in enumerate(ranges) if not _claimed_by_two(ranges, i)]
-    out.starts = [r[0] for r in ranges]
-    return out
+            variables += _top_level_variables(top, name)
+        ranges += _aranges(elf, names)
+    return _index(ranges, variables)
 
 
-def _index_variables(top: object, name: str, variables: dict[int, str]) -> None:
+def _aranges(elf: ELFFile, names: dict[int, str]) -> list[tuple[int, int, str]]:
+    aranges = elf.get_dwarf_info(relocate_dwarf_sections=False).get_aranges()
+    if aranges is None:
+        return []
+    return [
+        (entry.begin_addr, entry.begin_addr + entry.length, names[entry.info_offset])
+        for entry in aranges.entries
+        if entry.info_offset in names and entry.length and entry.begin_addr > 0
+    ]
+
+
+def _top_level_variables(top: object, name: str) -> list[tuple[int, str]]:
+    found = []
     for die in top.iter_children():  # type: ignore[attr-defined]
         if die.tag != "DW_TAG_variable":
             continue
@@ -82,13 +86,20 @@ def _index_variables(top: object, name: str, variables: dict[int, str]) -> None:
         if loc.value[0] != DW_OP_ADDR:
             continue
         little = die.dwarfinfo.config.little_endian
-        addr = int.from_bytes(bytes(loc.value[1:5]), "little" if little else "big")
-        if addr == 0:
-            continue
-        if variables.get(addr, name) != name:
-            variables[addr] = ""  # two files claim it: unknown
-        else:
-            variables[addr] = name
+        found.append((int.from_bytes(bytes(loc.value[1:5]), "little" if little else "big"), name))
+    return found
+
+
+def _index(ranges: list[tuple[int, int, str]], variables: list[tuple[int, str]]) -> DwarfFiles:
+    """Drop what the linker discarded (address 0) and what two compile units both claim."""
+    out = DwarfFiles()
+    for addr, name in variables:
+        if addr != 0:
+            out.variables[addr] = name if out.variables.get(addr, name) == name else ""
+    unique = sorted(set(ranges))
+    out.ranges = [r for i, r in enumerate(unique) if not _claimed_by_two(unique, i)]
+    out.starts = [r[0] for r in out.ranges]
+    return out
 
 
 def _claimed_by_two(ranges: list[tuple[int, int, str]], i: int) -> bool:
@@ -127,19 +138,6 @@ def read_dwarf_files_fast(path: Path) -> DwarfFiles | None:
             )
         except (Unsupported, IndexError, ValueError):
             return None
-        aranges = elf.get_dwarf_info(relocate_dwarf_sections=False).get_aranges()
         ranges = [(low, high, name) for name, low, high in result.units]
-        if aranges is not None:
-            for entry in aranges.entries:
-                cu_name = result.unit_offsets.get(entry.info_offset)
-                if cu_name is not None and entry.length and entry.begin_addr > 0:
-                    ranges.append((entry.begin_addr, entry.begin_addr + entry.length, cu_name))
-    out = DwarfFiles()
-    for addr, name in result.variables:
-        if addr == 0:
-            continue
-        out.variables[addr] = name if out.variables.get(addr, name) == name else ""
-    ranges = sorted(set(ranges))
-    out.ranges = [r for i, r in enumerate(ranges) if not _claimed_by_two(ranges, i)]
-    out.starts = [r[0] for r in out.ranges]
-    return out
+        ranges += _aranges(elf, result.unit_offsets)
+    return _index(ranges, result.variables)

@@ -6,7 +6,7 @@ from typing import Any
 
 from .budget import Breach, Limit
 from .render_text import heap_line
-from .report import Report, top_symbols
+from .report import Report, region_cells, top_symbols
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
@@ -26,20 +26,7 @@ def report_markdown(report: Report, top: int) -> str:
         f"(data {t.data} + bss {t.bss}), as `arm-none-eabi-size` counts them.",
         "",
     ]
-    rows = []
-    for r in report.regions:
-        size = r.spec.size
-        pct = f"{100 * r.extent / size:.1f}%" if size else "-"
-        rows.append(
-            [
-                r.spec.name,
-                f"0x{r.spec.origin:08x}",
-                str(size) if size is not None else "?",
-                str(r.used),
-                str(r.free) if r.free is not None else "?",
-                pct,
-            ]
-        )
+    rows = [region_cells(r, str) for r in report.regions]
     out += _table(["region", "origin", "size", "used", "free", "use"], rows)
     rows = [[n, str(f), str(r)] for n, (f, r) in report.categories.items() if f or r]
     out += _table(["category", "flash", "RAM"], rows)

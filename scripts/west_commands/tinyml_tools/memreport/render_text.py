@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .budget import Breach, Limit
-from .report import Report, group, top_symbols
+from .report import Report, group, region_cells, top_symbols
 from .sizes import human
 
 
@@ -29,16 +29,7 @@ def print_report(console: Console, report: Report, top: int, tree: bool) -> None
     )
     regions = _table("Regions", ["region", "origin", "size", "used", "free", "use"])
     for r in report.regions:
-        size = r.spec.size
-        pct = f"{100 * r.extent / size:.1f}%" if size else "-"
-        regions.add_row(
-            r.spec.name,
-            f"0x{r.spec.origin:08x}",
-            human(size) if size is not None else "?",
-            f"{r.used} B",
-            human(r.free) if r.free is not None else "?",
-            pct,
-        )
+        regions.add_row(*region_cells(r, human))
     console.print(regions)
     console.print(
         f"flash {t.flash} B = text {t.text} + data {t.data};  RAM {t.ram} B = data {t.data} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,19 @@ def _totals(image: ElfImage) -> Totals:
         segments_flash=sum(seg.filesz for seg in image.segments),
         segments_ram=sum(seg.memsz for seg in image.segments if seg.writable),
     )
+
+
+def region_cells(region: RegionUse, size_text: Callable[[int], str]) -> list[str]:
+    """region, origin, size, used, free, use% as table cells ("?" where the size is unknown)."""
+    size = region.spec.size
+    return [
+        region.spec.name,
+        f"0x{region.spec.origin:08x}",
+        size_text(size) if size is not None else "?",
+        f"{region.used} B",
+        size_text(region.free) if region.free is not None else "?",
+        f"{100 * region.extent / size:.1f}%" if size else "-",
+    ]
 
 
 def group(pieces: list[Piece], key: str) -> list[dict[str, Any]]:
