@@ -202,7 +202,12 @@ def _zephyr_build(
         (zephyr / "zephyr.dts").write_text(
             "/ {\n chosen {\n  zephyr,sram = &sram0;\n  zephyr,flash = &flash0;\n };\n"
             " sram0: memory@20000000 {\n  reg = < 0x20000000 0x10000 >;\n };\n"
-            " flash0: flash@8000000 {\n  reg = < 0x8000000 0x40000 >;\n };\n};\n"
+            " flash0: flash@8000000 {\n  reg = < 0x8000000 0x40000 >;\n"
+            '  partitions {\n   compatible = "fixed-partitions";\n'
+            '   boot_partition: partition@0 {\n    label = "mcuboot";\n'
+            "    reg = < 0x0 0xc000 >;\n   };\n"
+            '   model_partition: partition@30000 {\n    label = "model-a";\n'
+            "    reg = < 0x30000 0x10000 >;\n   };\n  };\n };\n};\n"
         )
     return root
 
@@ -229,6 +234,10 @@ def test_zephyr_build_folder(
     assert regions["RAM"]["source"] == source
     assert regions["RAM"]["size"] == 64 * 1024 and regions["FLASH"]["size"] == 256 * 1024
     assert regions["RAM"]["extent"] == built["full"].ld_usage["RAM"]
+    assert json.loads(out)["partitions"] == [
+        {"label": "mcuboot", "offset": 0, "size": 0xC000, "model": False},
+        {"label": "model-a", "offset": 0x30000, "size": 0x10000, "model": True},
+    ]
 
 
 def test_sysbuild_folder(

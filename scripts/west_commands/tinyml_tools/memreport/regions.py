@@ -115,6 +115,34 @@ def specs_from_devicetree(text: str) -> list[RegionSpec]:
     return specs
 
 
+@dataclass(frozen=True)
+class Partition:
+    """A fixed flash partition of the devicetree (a model slot holds weights outside the ELF)."""
+
+    label: str
+    offset: int
+    size: int
+
+    @property
+    def holds_model(self) -> bool:
+        return "model" in self.label.lower()
+
+
+_PARTITION_RE = re.compile(r"(?P<node>\w+)\s*:\s*partition@[0-9a-fA-F]+\s*\{(?P<body>[^{}]*)\}\s*;")
+
+
+def partitions_from_devicetree(text: str) -> list[Partition]:
+    found = []
+    for match in _PARTITION_RE.finditer(text):
+        body = match.group("body")
+        label = re.search(r'\blabel\s*=\s*"([^"]*)"', body)
+        reg = re.search(r"\breg\s*=\s*<\s*(0x[0-9a-fA-F]+|\d+)\s+(0x[0-9a-fA-F]+|\d+)\s*>", body)
+        if reg:
+            name = label.group(1) if label else match.group("node")
+            found.append(Partition(name, int(reg.group(1), 0), int(reg.group(2), 0)))
+    return found
+
+
 def specs_from_segments(image: ElfImage) -> list[RegionSpec]:
     """Without a linker record: one FLASH span (stored bytes) and one RAM span (writable)."""
     stored = [s.lma for s in image.sections if s.kind is not SectionKind.BSS and s.size]

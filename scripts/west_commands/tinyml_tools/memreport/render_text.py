@@ -50,6 +50,14 @@ def print_report(console: Console, report: Report, top: int, tree: bool) -> None
     for row in group(report.pieces, "module")[:top]:
         mods.add_row(row["name"], str(row["flash"]), str(row["ram"]))
     console.print(mods)
+    if report.partitions:
+        parts = _table("Flash partitions (devicetree)", ["partition", "offset", "size"])
+        for part in report.partitions:
+            note = (
+                "  [dim](model slot: weights outside the image)[/dim]" if part.holds_model else ""
+            )
+            parts.add_row(part.label + note, f"0x{part.offset:x}", human(part.size))
+        console.print(parts)
     console.print(heap_line(report))
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")

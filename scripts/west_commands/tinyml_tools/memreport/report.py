@@ -16,9 +16,11 @@ from .heap import Allocator, find_allocators
 from .locate import ImageFiles
 from .mapfile import LinkerMap, parse_map
 from .regions import (
+    Partition,
     RegionSpec,
     RegionUse,
     occupy,
+    partitions_from_devicetree,
     read_text,
     specs_from_devicetree,
     specs_from_linker_script,
@@ -58,6 +60,7 @@ class Report:
     pieces: list[Piece]
     categories: dict[str, tuple[int, int]]  # name -> (flash, ram)
     allocators: list[Allocator]
+    partitions: list[Partition] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -101,6 +104,9 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
         pieces=pieces,
         categories=categories,
         allocators=find_allocators(image),
+        partitions=partitions_from_devicetree(read_text(files.devicetree) or "")
+        if files.devicetree
+        else [],
         warnings=warnings,
     )
 
@@ -234,5 +240,9 @@ def to_dict(report: Report, top: int) -> dict[str, Any]:
             ],
             "pools": report.categories.get("heap pools", (0, 0))[1],
         },
+        "partitions": [
+            {"label": p.label, "offset": p.offset, "size": p.size, "model": p.holds_model}
+            for p in report.partitions
+        ],
         "warnings": report.warnings,
     }
