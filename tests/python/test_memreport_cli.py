@@ -313,6 +313,24 @@ def test_map_parser_reads_wrapped_lines_and_fill(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "origin", "length"),
+    [
+        ("FLASH (rx) : ORIGIN = 0x0, LENGTH = 0x100000", 0, 1 << 20),
+        ("FLASH (rx) : ORIGIN = (0x0 + 0x0), LENGTH = (1024*1K - 0x0)", 0, 1 << 20),
+        ("SRAM (wx) : ORIGIN = 0x20000000, LENGTH = (256 * 1K)", 0x20000000, 256 << 10),
+        ("ROM (rx) : ORIGIN = ((268435456) + 0x0), LENGTH = ((2097152) - 0x0)", 1 << 28, 2 << 20),
+        ("RAM (rwx) : ORIGIN = 0x20000000, LENGTH = ((520) << 10)", 0x20000000, 520 << 10),
+        ("IDT_LIST (wx) : ORIGIN = (0x20000000 + (64 * 1K)), LENGTH = 2K", 0x20010000, 2048),
+    ],
+)
+def test_zephyr_linker_cmd_memory_lines(line: str, origin: int, length: int) -> None:
+    unexpanded = "MEMORY\n{\n NC (wx) : ORIGIN = CONFIG_X, LENGTH = 4\n}\n"
+    text = f"{unexpanded}MEMORY\n    {{\n    {line}\n    }}\n"
+    specs = specs_from_linker_script(text)
+    assert [(s.origin, s.size) for s in specs] == [(origin, length)]
+
+
 def test_region_sources_parse() -> None:
     specs = specs_from_linker_script(
         "MEMORY { SRAM (rwx) : ORIGIN = 0x20000000 + 4K, LENGTH = (2 * 64K) - 4K }"

@@ -53,17 +53,15 @@ _MEMORY_LINE_RE = re.compile(
 
 def specs_from_linker_script(text: str) -> list[RegionSpec]:
     """MEMORY { NAME (attrs) : ORIGIN = expr, LENGTH = expr } with K/M and + - * / ( )."""
-    match = _MEMORY_BLOCK_RE.search(re.sub(r"/\*.*?\*/", "", text, flags=re.S))
-    if not match:
-        return []
     specs = []
-    for line in _MEMORY_LINE_RE.finditer(match.group("body")):
-        try:
-            origin = _evaluate(line.group("origin"))
-            length = _evaluate(line.group("length"))
-        except (ValueError, SyntaxError, ZeroDivisionError):
-            continue
-        specs.append(RegionSpec(line.group("name"), origin, length, "linker script"))
+    for block in _MEMORY_BLOCK_RE.finditer(re.sub(r"/\*.*?\*/", "", text, flags=re.S)):
+        for line in _MEMORY_LINE_RE.finditer(block.group("body")):
+            try:
+                origin = _evaluate(line.group("origin"))
+                length = _evaluate(line.group("length"))
+            except (ValueError, SyntaxError, ZeroDivisionError):
+                continue  # e.g. an unexpanded CONFIG_ macro
+            specs.append(RegionSpec(line.group("name"), origin, length, "linker script"))
     return specs
 
 
@@ -73,6 +71,8 @@ _BINOPS = {
     ast.Mult: operator.mul,
     ast.FloorDiv: operator.floordiv,
     ast.Div: operator.floordiv,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
 }
 
 
