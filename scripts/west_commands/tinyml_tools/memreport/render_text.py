@@ -44,7 +44,7 @@ def print_report(console: Console, report: Report, top: int, tree: bool) -> None
     console.print(cats)
     syms = _table(f"Top {top} symbols", ["symbol", "bytes", "section", "category", "file"])
     for p in top_symbols(report.pieces, top):
-        syms.add_row(p.name[:60], str(p.size), p.section.name, p.category, p.file or "?")
+        syms.add_row(p.name[:60], str(p.size), p.section.name, p.category, short_path(p.file))
     console.print(syms)
     mods = _table("Modules", ["module", "flash", "RAM"])
     for row in group(report.pieces, "module")[:top]:
@@ -63,6 +63,14 @@ def print_report(console: Console, report: Report, top: int, tree: bool) -> None
         console.print(f"[yellow]warning:[/yellow] {warning}")
     if tree:
         console.print(build_tree(report, top))
+
+
+def short_path(path: str | None, keep: int = 2) -> str:
+    """The last ``keep`` parts of a long path, so a narrow table still shows the file name."""
+    if path is None:
+        return "?"
+    parts = path.split("/")
+    return path if len(parts) <= keep + 1 else "…/" + "/".join(parts[-keep:])
 
 
 def heap_line(report: Report) -> str:
