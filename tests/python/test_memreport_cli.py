@@ -364,3 +364,16 @@ def test_tables_and_tree_for_people(
     tree = out[out.index("heap:") :]
     assert "RAM" in tree and ".bss" in tree and "ml_image.o" in tree
     assert "tensor_arena 16384 B tensor arena" in tree
+
+
+def test_a_stale_map_is_not_trusted(
+    built: dict[str, images.Image], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = built["big"].map
+    assert stale is not None
+    code, out, _ = run([str(built["full"].elf), "--map", str(stale), "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0
+    assert any("does not match the ELF" in w for w in data["warnings"])
+    assert data["attribution"] == "dwarf"  # files come from DWARF instead
+    assert sum(data["categories"].values()) == data["totals"]["flash"] + data["totals"]["ram"]

@@ -68,6 +68,11 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
     image = load_elf(files.elf)
     warnings: list[str] = []
     linker_map: LinkerMap | None = parse_map(files.map) if files.map else None
+    if linker_map is not None and not map_matches(linker_map, image):
+        warnings.append(
+            f"{linker_map.path} does not match the ELF (stale?): files not taken from it"
+        )
+        linker_map.pieces = []
     dwarf: DwarfFiles | None = None
     if image.has_dwarf and (linker_map is None or not linker_map.pieces):
         dwarf = read_dwarf_files_fast(files.elf) or read_dwarf_files(files.elf)
@@ -109,6 +114,18 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
         else [],
         warnings=warnings,
     )
+
+
+def map_matches(linker_map: LinkerMap, image: ElfImage) -> bool:
+    """Every input piece the map places in an allocated section lies inside that section."""
+    sections = {s.name: s for s in image.sections}
+    for piece in linker_map.pieces:
+        section = sections.get(piece.out_section)
+        if section is None:
+            continue
+        if piece.addr < section.addr or piece.addr + piece.size > section.addr + section.size:
+            return False
+    return True
 
 
 def _region_specs(
