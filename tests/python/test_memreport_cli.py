@@ -116,6 +116,8 @@ def test_tier_budget_catches_a_heap(
         ("heap: maybe", "heap must be"),
         ("budgets: {}", "unknown key"),
         ("[1, 2", "not valid YAML"),
+        ("regions: {SRAM9: 1K}", "no such region (have FLASH, RAM, CCM)"),
+        ("categories: {tensor arenas: 1K}", "'tensor arenas': no such category"),
     ],
 )
 def test_bad_budget_files(

@@ -167,10 +167,7 @@ def _check_one(
         targets = list(regions.values()) if name == "*" else [regions.get(str(name).lower())]
         if targets == [None]:
             known = ", ".join(r.spec.name for r in report.regions)
-            breaches.append(
-                Breach(f"{prefix}region {name}", 0, 0, f"no such region (have {known})")
-            )
-            continue
+            raise InputError(path, f"{prefix}region {name!r}: no such region (have {known})")
         for region in targets:
             assert region is not None
             cap = _size_or_percent(path, f"regions.{name}", value, True)
@@ -193,10 +190,8 @@ def _check_one(
         limits.append(Limit(f"{prefix}total {name}", totals[name], parse_size(value)))
     for name, value in budget.get("categories", {}).items():
         if name not in report.categories:
-            breaches.append(
-                Breach(f"{prefix}category {name!r}", 0, 0, "no such category in the rules")
-            )
-            continue
+            known = ", ".join(report.categories)
+            raise InputError(path, f"{prefix}category {name!r}: no such category (have {known})")
         flash, ram = report.categories[name]
         limits.append(Limit(f"{prefix}category {name!r}", flash + ram, parse_size(value)))
     for entry in budget.get("symbols", []):
