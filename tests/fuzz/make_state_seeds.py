@@ -1,6 +1,7 @@
 """Write the seed corpora of the state fuzzers (run after `make host`; the seeds are committed).
 
-- modelpkg/: packages made by imgtool (tests/python/state_vectors.py), valid and invalid.
+- modelpkg/: packages made by the packer or imgtool (tests/python/state_vectors.py), valid and
+  invalid.
 - eventlog/: flash images of the event log after real use, made by the core itself through
   build/host/libtinyml_host.so (core + host port with the flash simulator).
 - settings_msg/: well-formed settings messages with 1, 2 and 8 operations.
@@ -23,7 +24,7 @@ OPAQUE = 1 << 16  # room for any of the C structs passed by pointer
 
 
 def modelpkg_seeds(out: Path) -> None:
-    key, other = sv.new_key(), sv.new_key()
+    key, other = sv.dev_key(), sv.new_key()
     for name, build, _expected in sv.vectors():
         (out / f"{name}.bin").write_bytes(build(key, other))
 
