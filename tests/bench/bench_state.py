@@ -4,7 +4,7 @@
   scenario in tests/host/test_eventlog_powercut.c, several tear patterns each), run by the
   host test binary's TBENCH case, which prints FIGURE lines.
 - state.eventlog.*: a simulated year at one event a minute on 8 x 4 KiB sectors.
-- state.package_mutations.*: every byte of an imgtool-made model package flipped (XOR 0xFF),
+- state.package_mutations.*: every byte of a package made by the packer flipped (XOR 0xFF),
   each variant given to the C parser (build/host/libtinyml_host.so).
 """
 
@@ -40,7 +40,7 @@ def _host_figures() -> dict[str, float]:
 
 
 def _mutation_figures() -> dict[str, float]:
-    key = sv.new_key()
+    key = sv.dev_key()
     pkg = sv.build_package(sv.ModelMeta(), key)
     fw = sv.Firmware(spki=sv.public_spki(key))
     verifier = sv.Verifier()
