@@ -1,8 +1,10 @@
 """Figures of the field-safe state (docs/field-state.md).
 
 - state.powercut.*: the event log's cut-at-every-write sweep (every program and erase of the
-  scenario in tests/host/test_eventlog_powercut.c, several tear patterns each), run by the
-  host test binary's TBENCH case, which prints FIGURE lines.
+  scenario in tests/host/test_eventlog_powercut.c, several tear patterns each, and a second
+  cut in the recovery's own writes); state.settings_powercut.* and
+  state.modelslot_powercut.*: the same for settings changes and model trials. All run by the
+  host test binary's TBENCH cases, which print FIGURE lines.
 - state.eventlog.*: a simulated year at one event a minute on 8 x 4 KiB sectors.
 - state.package_mutations.*: every byte of a package made by the packer flipped (XOR 0xFF),
   each variant given to the C parser (build/host/libtinyml_host.so).
@@ -20,22 +22,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
 import state_vectors as sv
 
+# Only these files' TBENCH cases: other files' benchmarks belong to other bench modules.
+BENCH_FILES = ("test_eventlog_powercut.c", "test_settings_powercut.c", "test_modelslot.c")
+
 
 def _host_figures() -> dict[str, float]:
     exe = BUILD_DIR / "host" / "tinyml_host_tests"
-    proc = subprocess.run(
-        [str(exe), "--bench", "test_eventlog_powercut.c"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"bench_state: {exe} --bench failed:\n{proc.stdout[-2000:]}")
     figures: dict[str, float] = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("FIGURE "):
-            _, name, value = line.split()
-            figures[name] = float(value)
+    for source in BENCH_FILES:
+        proc = subprocess.run(
+            [str(exe), "--bench", source], capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"bench_state: {exe} --bench {source} failed:\n{proc.stdout[-2000:]}")
+        for line in proc.stdout.splitlines():
+            if line.startswith("FIGURE "):
+                _, name, value = line.split()
+                figures[name] = float(value)
     return figures
 
 
