@@ -46,7 +46,11 @@ def write_keras_dir(root: Path, fmt: str = "keras") -> Path:
             tf.keras.layers.Dense(3, activation="softmax"),
         ]
     )
-    model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     model.fit(x, y, epochs=20, batch_size=32, verbose=0)
     root.mkdir(parents=True)
     if fmt == "keras":
@@ -90,8 +94,17 @@ def test_keras_model_converts_to_int8_and_reports_the_accuracy_drop(
     assert report["model_version"] == "0.3.0"
     # Batch 1, int8 end to end: only manifest ops, no QUANTIZE/DEQUANTIZE at the edges.
     ops = {op.split(":")[0] for op in report["ops"]}
-    assert ops <= {"CONV_2D", "MAX_POOL_2D", "MEAN", "FULLY_CONNECTED", "SOFTMAX", "RESHAPE",
-                   "EXPAND_DIMS", "SQUEEZE", "AVERAGE_POOL_2D"}
+    assert ops <= {
+        "CONV_2D",
+        "MAX_POOL_2D",
+        "MEAN",
+        "FULLY_CONNECTED",
+        "SOFTMAX",
+        "RESHAPE",
+        "EXPAND_DIMS",
+        "SQUEEZE",
+        "AVERAGE_POOL_2D",
+    }
     assert "QUANTIZE" not in ops and "DEQUANTIZE" not in ops
     code = cli.main(["model-pack", "inspect", str(out), "--json"])
     inspected = json.loads(capsys.readouterr().out)
@@ -107,9 +120,7 @@ def test_accuracy_drop_limit_is_enforced(keras_dir: Path) -> None:
         check_accuracy_drop(cfg, Conversion(b"", 0.95, 0.80))
 
 
-def test_saved_model_source_converts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_saved_model_source_converts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     model_dir = write_keras_dir(tmp_path / "sm", fmt="saved_model")
     out = tmp_path / "sm.pkg"
     code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out), "--json"])

@@ -18,6 +18,7 @@ from tinyml_tools.paths import BUILD_DIR
 
 LIBRARY = BUILD_DIR / "host" / "libtinyml_host.so"
 ENTRY = struct.Struct("<HBBI")
+HEAD = "format: 1\ntflm_version: x\noperators:\n  - "
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +30,17 @@ def lib() -> ctypes.CDLL:
 
 def _compiled_table(lib: ctypes.CDLL) -> tuple[int, bytes, bytes, int, str]:
     count = ctypes.c_uint32.in_dll(lib, "tinyml_ops_manifest_count").value
-    table = ctypes.string_at(ctypes.addressof(
-        ctypes.c_uint8.in_dll(lib, "tinyml_ops_manifest_table")), ENTRY.size * count)
-    digest = ctypes.string_at(ctypes.addressof(
-        ctypes.c_uint8.in_dll(lib, "tinyml_ops_manifest_digest")), 32)
+    table = ctypes.string_at(
+        ctypes.addressof(ctypes.c_uint8.in_dll(lib, "tinyml_ops_manifest_table")),
+        ENTRY.size * count,
+    )
+    digest = ctypes.string_at(
+        ctypes.addressof(ctypes.c_uint8.in_dll(lib, "tinyml_ops_manifest_digest")), 32
+    )
     runtime_id = ctypes.c_uint32.in_dll(lib, "tinyml_runtime_id").value
-    version = ctypes.c_char_p(ctypes.addressof(
-        ctypes.c_char.in_dll(lib, "tinyml_ops_manifest_tflm_version"))).value
+    version = ctypes.c_char_p(
+        ctypes.addressof(ctypes.c_char.in_dll(lib, "tinyml_ops_manifest_tflm_version"))
+    ).value
     assert version is not None
     return count, table, digest, runtime_id, version.decode()
 
@@ -49,7 +54,7 @@ def test_compiled_digest_is_the_sha256_of_the_compiled_table(lib: ctypes.CDLL) -
 
 
 def test_compiled_table_matches_the_yaml(lib: ctypes.CDLL, repo: Path) -> None:
-    count, table, digest, runtime_id, version = _compiled_table(lib)
+    _count, table, digest, runtime_id, version = _compiled_table(lib)
     source = yaml.safe_load((repo / "modules" / "tinyml" / "ops_manifest.yaml").read_text())
     expected = {}
     for op in source["operators"]:
@@ -93,12 +98,18 @@ def test_codegen_writes_the_table_and_the_resolver(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("format: 1\ntflm_version: x\noperators:\n  - {name: NOPE, resolver: AddNope, versions: [1, 1], types: [int8]}\n",
-         "operators[0].name: 'NOPE' is not a TFLite builtin operator"),
-        ("format: 1\ntflm_version: x\noperators:\n  - {name: ADD, resolver: AddAdd, versions: [2, 1], types: [int8]}\n",
-         "operators[0].versions"),
-        ("format: 1\ntflm_version: x\noperators:\n  - {name: ADD, resolver: AddAdd, versions: [1, 1], types: [int7]}\n",
-         "'int7' is not a TFLite tensor type"),
+        (
+            HEAD + "{name: NOPE, resolver: AddNope, versions: [1, 1], types: [int8]}\n",
+            "operators[0].name: 'NOPE' is not a TFLite builtin operator",
+        ),
+        (
+            HEAD + "{name: ADD, resolver: AddAdd, versions: [2, 1], types: [int8]}\n",
+            "operators[0].versions",
+        ),
+        (
+            HEAD + "{name: ADD, resolver: AddAdd, versions: [1, 1], types: [int7]}\n",
+            "'int7' is not a TFLite tensor type",
+        ),
         ("format: 2\n", "not an operator manifest"),
     ],
 )

@@ -134,7 +134,9 @@ def convert(cfg: ModelConfig) -> Conversion:
         with contextlib.redirect_stdout(io.StringIO()):  # the Keras export prints its endpoints
             tflite = bytes(converter.convert())
     except Exception as err:  # the converter raises ConverterError, ValueError, ...
-        raise InputError(cfg.source_path, f"int8 conversion failed: {err}".splitlines()[0]) from None
+        raise InputError(
+            cfg.source_path, f"int8 conversion failed: {err}".splitlines()[0]
+        ) from None
     evaluation = _evaluation(cfg)
     if evaluation is None or float_model is None:
         return Conversion(tflite, None, None)
