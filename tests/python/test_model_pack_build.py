@@ -83,7 +83,10 @@ def test_build_inspect_round_trip(
     hdr_size, prot_size, img_size = struct.unpack_from("<HHI", data, 8)
     hashed = data[: hdr_size + img_size + prot_size]
     assert report["sha256"] == hashlib.sha256(hashed).hexdigest()
-    assert data[hdr_size : hdr_size + report["tflite_bytes"]] == (model_dir / "model.tflite").read_bytes()
+    assert (
+        data[hdr_size : hdr_size + report["tflite_bytes"]]
+        == (model_dir / "model.tflite").read_bytes()
+    )
 
 
 def test_same_inputs_and_key_give_the_same_bytes(
@@ -139,7 +142,7 @@ def test_verify_refuses_a_modified_package(
     package: Path, where: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = bytearray(package.read_bytes())
-    hdr_size, prot_size, img_size = struct.unpack_from("<HHI", data, 8)
+    hdr_size, _prot_size, img_size = struct.unpack_from("<HHI", data, 8)
     offset = {
         "payload": hdr_size + 100,
         "metadata": hdr_size + img_size + 4 + 4 + 20,  # arena_total in MODEL_META
@@ -176,7 +179,10 @@ def test_truncated_package_is_an_input_error(
     "edit, expected",
     [
         (lambda y: y.replace("version: 1.4.2\n", ""), "Cannot find required key 'version'"),
-        (lambda y: y.replace("format: tflite", "format: onnx"), "Enum: ['keras', 'saved_model', 'tflite']"),
+        (
+            lambda y: y.replace("format: tflite", "format: onnx"),
+            "Enum: ['keras', 'saved_model', 'tflite']",
+        ),
         (lambda y: y.replace("version: 1.4.2", "version: one"), "Path: '/version'"),
         (lambda y: y + "colour: red\n", "Key 'colour' was not defined"),
         (lambda y: y.replace("knock: 0.75", "knock: 1.5"), "Path: '/thresholds/knock'"),
@@ -238,12 +244,17 @@ def test_unwritable_output_leaves_no_partial_file(
     assert code != 0 and "cannot write" in err
     not_a_dir = tmp_path / "plain-file"
     not_a_dir.write_text("x")
-    code, _, err = run(capsys, "model-pack", "build", str(model_dir), "-o", str(not_a_dir / "x.pkg"))
+    code, _, err = run(
+        capsys, "model-pack", "build", str(model_dir), "-o", str(not_a_dir / "x.pkg")
+    )
     assert code != 0 and "cannot write" in err and err.count("\n") == 1
 
 
 def test_write_failure_midway_removes_the_temporary_file(
-    model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    model_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
@@ -295,7 +306,9 @@ def test_offline_plan_closes_the_gap_and_tflm_runs_it(
     model = gap_model()
     model_dir = make_model_dir(tmp_path / "gap", model)
     out = tmp_path / "gap.pkg"
-    code, out_json, err = run(capsys, "model-pack", "build", str(model_dir), "-o", str(out), "--json")
+    code, out_json, err = run(
+        capsys, "model-pack", "build", str(model_dir), "-o", str(out), "--json"
+    )
     assert code == 0, err
     report = json.loads(out_json)
     assert report["offline_plan"] is True
@@ -334,7 +347,10 @@ def test_west_runs_model_pack(package: Path, repo: Path) -> None:
     west = Path(sys.executable).parent / "west"
     proc = subprocess.run(
         [str(west), "model-pack", "inspect", str(package), "--json"],
-        cwd=repo, capture_output=True, text=True, check=False,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["model_version"] == "1.4.2"

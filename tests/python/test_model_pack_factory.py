@@ -116,7 +116,10 @@ class Graph:
     def add(self, a: int, b: int) -> int:
         out = self.tensor(list(self.tensors[a].shape), self.tensors[a].type)
         self.op(
-            schema.BuiltinOperator.ADD, [a, b], [out], 1,
+            schema.BuiltinOperator.ADD,
+            [a, b],
+            [out],
+            1,
             options=(tfl.BuiltinOptions.AddOptions, tfl.AddOptionsT()),
         )
         return out

@@ -57,7 +57,7 @@ def _check(args: argparse.Namespace) -> int:
     model = load_tflite(Path(args.model))
     result = check_model(model, manifest)
     arena = estimate_arena(model).as_dict()
-    report = {
+    report: dict[str, Any] = {
         "model": str(model.path),
         "compatible": result.compatible,
         "problems": list(result.problems),
@@ -114,7 +114,9 @@ def _build(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         print(f"wrote {result.output} ({result.size} bytes)")
-        print_table("package", ["field", "value"], [(k, v) for k, v in report.items() if k != "output"])
+        print_table(
+            "package", ["field", "value"], [(k, v) for k, v in report.items() if k != "output"]
+        )
     return 0
 
 
@@ -172,7 +174,9 @@ def _verify(args: argparse.Namespace) -> int:
     key = load_verify_key(Path(args.key))
     result = verify_package(Path(args.package), key)
     if args.json:
-        print_json({"package": args.package, "ok": result is VerifyResult.OK, "result": result.name})
+        print_json(
+            {"package": args.package, "ok": result is VerifyResult.OK, "result": result.name}
+        )
         return 0 if result is VerifyResult.OK else CheckFailed.exit_code
     if result is not VerifyResult.OK:
         raise CheckFailed(f"{args.package}: {result.value} ({args.key})")
