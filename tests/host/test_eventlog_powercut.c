@@ -139,6 +139,63 @@ TTEST(eventlog_powercut, every_program_and_erase)
 	TT_ASSERT_EQ(r.torn, 0u);
 }
 
+/*
+ * A second cut in each of the first writes after the reboot (the recovery's own erase,
+ * header or record write), for every first cut point: recovery is itself power-cut safe.
+ */
+static int double_sweep(struct sweep_result *r)
+{
+	uint64_t total;
+	uint64_t k;
+	uint32_t second;
+	uint32_t window;
+	uint32_t id = 1u;
+	uint32_t now = 0u;
+
+	memset(r, 0, sizeof(*r));
+	if (start() != 0) {
+		return -1;
+	}
+	run_events(&id, SWEEP_EVENTS, &now);
+	total = fx.sim.ops;
+	window = tinyml_eventlog_capacity(&elog) - 1u;
+	for (k = 0u; k < total; k++) {
+		for (second = 0u; second < 6u; second++) {
+			if (start() != 0) {
+				return -1;
+			}
+			id = 1u;
+			now = 0u;
+			tinyml_flash_sim_cut_power(&fx.sim, k, (uint32_t)k);
+			run_events(&id, SWEEP_EVENTS, &now);
+			reboot_and_check(r, window);
+			tinyml_flash_sim_cut_power(&fx.sim, second, (uint32_t)(k + second));
+			run_events(&id, AFTER_EVENTS, &now);
+			if (fx.sim.cuts != 2u) {
+				return -1;
+			}
+			/* two cuts may spoil two slots of the window */
+			reboot_and_check(r, window - 1u);
+			run_events(&id, AFTER_EVENTS, &now);
+			reboot_and_check(r, window - 1u);
+			r->points++;
+		}
+	}
+	return 0;
+}
+
+TTEST(eventlog_powercut, second_cut_during_recovery)
+{
+	struct sweep_result r;
+
+	TT_ASSERT_EQ(double_sweep(&r), 0);
+	TT_ASSERT(r.points >= 6u * (SWEEP_EVENTS + 20u));
+	TT_ASSERT_EQ(r.mount_failures, 0u);
+	TT_ASSERT_EQ(r.walk_failures, 0u);
+	TT_ASSERT_EQ(r.lost, 0u);
+	TT_ASSERT_EQ(r.torn, 0u);
+}
+
 TTEST(eventlog_powercut, repeated_cuts_in_one_life)
 {
 	struct sweep_result r;
@@ -230,6 +287,13 @@ TBENCH(state_eventlog)
 	ttest_figure("state.powercut.torn_events_returned", (long long)r.torn);
 	ttest_figure("state.powercut.mount_failures",
 		     (long long)(r.mount_failures + r.walk_failures));
+	if (double_sweep(&r) != 0) {
+		ttest_fail(__FILE__, __LINE__, "double-cut scenario failed to run");
+		return;
+	}
+	ttest_figure("state.powercut.double_cut_points_tested", (long long)r.points);
+	ttest_figure("state.powercut.double_cut_events_lost", (long long)r.lost);
+	ttest_figure("state.powercut.double_cut_torn_events_returned", (long long)r.torn);
 	ttest_figure("state.eventlog.max_sector_erases_per_year", y.max_erases);
 	ttest_figure("state.eventlog.min_sector_erases_per_year", y.min_erases);
 	ttest_figure("state.eventlog.events_per_year", y.events);

@@ -281,3 +281,16 @@ TTEST(modelslot, power_cut_at_every_write_of_a_trial)
 	TT_ASSERT(points >= 8u); /* 2 trials x (2 records + erase + header) at least */
 	TT_ASSERT_EQ(unsafe, 0u);
 }
+
+TBENCH(state_modelslot)
+{
+	uint32_t points = 0u;
+	uint32_t unsafe = 0u;
+
+	if (trial_sweep(0u, &points, &unsafe) != 0 || trial_sweep(9u, &points, &unsafe) != 0) {
+		ttest_fail(__FILE__, __LINE__, "slot sweep failed to run");
+		return;
+	}
+	ttest_figure("state.modelslot_powercut.points_tested", points);
+	ttest_figure("state.modelslot_powercut.unsafe_boots", unsafe);
+}

@@ -46,7 +46,7 @@ static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_sign
 				uint8_t major, uint8_t minor, uint16_t patch, uint32_t payload_len,
 				uint8_t seed)
 {
-	static const char labels[] = "quiet\0event\0";
+	static const char labels[] = "quiet\0event\0"; /* 12 bytes: no padding needed */
 	uint8_t meta[48];
 	uint8_t tensors[64];
 	uint8_t thresholds[8];

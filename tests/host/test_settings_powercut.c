@@ -134,29 +134,51 @@ static void run_cut(uint64_t cut, struct result *r)
 	r->points++;
 }
 
-TTEST(settings_powercut, every_program_and_erase)
+static int sweep(struct result *r)
 {
-	struct result r;
 	uint64_t total;
 	uint64_t cut;
 	uint32_t k;
 
-	memset(&r, 0, sizeof(r));
-	TT_ASSERT_EQ(test_signer_init(&op_key, 0x33), 0);
-	TT_ASSERT_EQ(make_messages(), 0);
-	TT_ASSERT_EQ(fixture_init(&fx, 8u, 512u, 2u, 0u), 0);
-	TT_ASSERT_EQ(tinyml_settings_init(&st, &fx.area, NULL, op_key.pub, 1u), 0);
+	memset(r, 0, sizeof(*r));
+	if (test_signer_init(&op_key, 0x33) != 0 || make_messages() != 0 ||
+	    fixture_init(&fx, 8u, 512u, 2u, 0u) != 0 ||
+	    tinyml_settings_init(&st, &fx.area, NULL, op_key.pub, 1u) != 0) {
+		return -1;
+	}
 	for (k = 0u; k < STEPS; k++) {
-		TT_ASSERT_EQ(step(k), 0);
+		if (step(k) != 0) {
+			return -1;
+		}
 	}
 	total = fx.sim.ops;
-	TT_ASSERT(total >= STEPS + 4u * 2u); /* the ring wrapped: erases and headers too */
 	for (cut = 0u; cut < total; cut++) {
-		run_cut(cut, &r);
+		run_cut(cut, r);
 	}
 	test_signer_free(&op_key);
-	TT_ASSERT_EQ(r.points, total);
+	/* the ring wrapped: erases and headers were cut too */
+	return total >= STEPS + 4u * 2u && r->points == total ? 0 : -1;
+}
+
+TTEST(settings_powercut, every_program_and_erase)
+{
+	struct result r;
+
+	TT_ASSERT_EQ(sweep(&r), 0);
 	TT_ASSERT_EQ(r.failures, 0u);
 	TT_ASSERT_EQ(r.bad_state, 0u);
 	TT_ASSERT_EQ(r.replays_accepted, 0u);
+}
+
+TBENCH(state_settings)
+{
+	struct result r;
+
+	if (sweep(&r) != 0) {
+		ttest_fail(__FILE__, __LINE__, "settings sweep failed to run");
+		return;
+	}
+	ttest_figure("state.settings_powercut.points_tested", (long long)r.points);
+	ttest_figure("state.settings_powercut.mixed_or_lost_states", (long long)r.bad_state);
+	ttest_figure("state.settings_powercut.replays_accepted", (long long)r.replays_accepted);
 }

@@ -1,9 +1,11 @@
 """Model-package test vectors for the C parser, and the ctypes binding that checks them.
 
-Packages are MCUboot images made by imgtool's own API, laid out as
-docs/model-package-format.md says: a fake flatbuffer payload, the tinyml metadata as custom
-protected TLVs, SHA-256 + key hash + ECDSA P-256 signature. Each invalid kind breaks one rule
-and is re-signed where that matters, so the C parser must find exactly that rule broken.
+Every package the packer (`west model-pack`, tinyml_tools.modelpack.package.make_image) can
+make is made by it: the valid ones and those that differ from the firmware (runtime ID,
+manifest, pipeline, arena, version, key). Packages with malformed metadata, which the packer
+refuses to make, are made by imgtool's own API with hand-built custom TLVs laid out as
+docs/model-package-format.md says. Each invalid kind breaks one rule and is signed, so the C
+parser must find exactly that rule broken.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from pathlib import Path
 from imgtool import image as imgtool_image
 from imgtool import version as imgtool_version
 from imgtool.keys import ECDSA256P1
+
+from tinyml_tools.modelpack.metadata import Arena, ModelMetadata, TensorInfo
+from tinyml_tools.modelpack.package import make_image
+from tinyml_tools.modelpack.signing import DEV_KEY, load_signing_key
 
 REPO = Path(__file__).resolve().parents[2]
 HOST_LIB = REPO / "build" / "host" / "libtinyml_host.so"
@@ -53,6 +59,38 @@ class ModelMeta:
     drop_tlv: int | None = None
     extra_tlvs: dict[int, bytes] = field(default_factory=dict)
 
+    @property
+    def packer_can_make(self) -> bool:
+        """False for the malformed kinds, which only hand-built TLVs can express."""
+        return (
+            self.meta_version is None
+            and self.format_version == 1
+            and self.label_blob is None
+            and self.tensor_blob_len is None
+            and self.drop_tlv is None
+            and not self.extra_tlvs
+        )
+
+
+def _tensor(direction: int) -> TensorInfo:
+    return TensorInfo(direction, 9, 0, (1, 49), 0.0078125, -128)
+
+
+def packer_metadata(m: ModelMeta) -> ModelMetadata:
+    total = m.arena_total
+    return ModelMetadata(
+        version=m.version,
+        tflite_size=len(m.tflite),
+        runtime_id=m.runtime_id,
+        feature_pipeline_id=m.pipeline_id,
+        arena=Arena(total, total * 3 // 4, total // 4, total // 2),
+        manifest_digest=m.manifest_digest,
+        inputs=tuple(_tensor(0) for _ in range(m.n_tensors[0])),
+        outputs=tuple(_tensor(1) for _ in range(m.n_tensors[1])),
+        labels=m.labels,
+        thresholds=m.thresholds,
+    )
+
 
 def _meta_tlvs(m: ModelMeta) -> dict[int, bytes]:
     major, minor, patch = m.meta_version or m.version
@@ -63,13 +101,16 @@ def _meta_tlvs(m: ModelMeta) -> dict[int, bytes]:
         m.pipeline_id, m.arena_total, m.arena_total * 3 // 4, m.arena_total // 4,
         m.arena_total // 2, n_in, n_out, len(m.labels), len(m.thresholds), 0,
     )  # fmt: skip
-    tensor = struct.pack("<BBBB5ifi", 0, 9, 2, 0, 1, 49, 0, 0, 0, 0.0078125, -128)
-    tensors = tensor * (n_in + n_out)
+    tensors = b"".join(
+        struct.pack("<BBBB5ifi", direction, 9, 2, 0, 1, 49, 0, 0, 0, 0.0078125, -128)
+        for direction in [0] * n_in + [1] * n_out
+    )
     if m.tensor_blob_len is not None:
         tensors = (tensors * 2)[: m.tensor_blob_len]
     labels = m.label_blob
     if labels is None:
         labels = b"".join(s.encode() + b"\0" for s in m.labels)
+        labels += bytes(-len(labels) % 4)
     thresholds = b"".join(struct.pack("<HHf", i, 0, t) for i, t in m.thresholds)
     tlvs = {
         TLV_META: meta,
@@ -88,12 +129,20 @@ def new_key() -> ECDSA256P1:
     return ECDSA256P1.generate()
 
 
+def dev_key() -> ECDSA256P1:
+    """The packer's development key, with its deterministic signatures."""
+    key: ECDSA256P1 = load_signing_key(DEV_KEY)
+    return key
+
+
 def public_spki(key: ECDSA256P1) -> bytes:
     return bytes(key.get_public_bytes())
 
 
 def build_package(meta: ModelMeta, key: ECDSA256P1 | None) -> bytes:
-    """An imgtool-made package; ``key=None`` makes an unsigned one."""
+    """A package by the packer, or by imgtool for malformed metadata; ``key=None``: unsigned."""
+    if meta.packer_can_make:
+        return make_image(meta.tflite, packer_metadata(meta), key)
     payload = meta.tflite + bytes(-len(meta.tflite) % 16)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.bin"
@@ -102,6 +151,7 @@ def build_package(meta: ModelMeta, key: ECDSA256P1 | None) -> bytes:
             version=imgtool_version.decode_version(".".join(str(v) for v in meta.version)),
             header_size=128,
             pad_header=True,
+            erased_val="0",
             non_bootable=True,
         )
         with contextlib.redirect_stdout(io.StringIO()):  # imgtool prints from its API
@@ -122,6 +172,18 @@ def split_tlvs(pkg: bytes) -> tuple[bytes, list[tuple[int, bytes]]]:
         tlvs.append((kind, pkg[off + 4 : off + 4 + length]))
         off += 4 + length
     return pkg[:end], tlvs
+
+
+def protected_tlvs(pkg: bytes) -> list[tuple[int, bytes]]:
+    """The protected TLVs of a package, in order."""
+    hdr_size, prot_size, img_size = struct.unpack_from("<HHI", pkg, 8)
+    start = hdr_size + img_size
+    tlvs, off = [], start + 4
+    while off < start + prot_size:
+        kind, length = struct.unpack_from("<HH", pkg, off)
+        tlvs.append((kind, pkg[off + 4 : off + 4 + length]))
+        off += 4 + length
+    return tlvs
 
 
 def join_tlvs(signed: bytes, tlvs: list[tuple[int, bytes]]) -> bytes:
@@ -194,7 +256,7 @@ def vectors() -> list[Vector]:
     def pkg(**changes: object) -> Callable[[ECDSA256P1, ECDSA256P1], bytes]:
         return lambda key, _other: build_package(replace(base, **changes), key)  # type: ignore[arg-type]
 
-    def valid(key: ECDSA256P1, _other: ECDSA256P1) -> bytes:
+    def valid(key: ECDSA256P1, _other: ECDSA256P1) -> bytes:  # made by the packer
         return build_package(base, key)
 
     def tweak(offset: int) -> Callable[[ECDSA256P1, ECDSA256P1], bytes]:
@@ -223,8 +285,11 @@ def vectors() -> list[Vector]:
         ("meta_version_differs", pkg(meta_version=(1, 2, 4)), -errno.EINVAL),
         ("labels_missing", pkg(drop_tlv=TLV_LABELS), -errno.EINVAL),
         ("manifest_tlv_missing", pkg(drop_tlv=TLV_MANIFEST), -errno.EINVAL),
-        ("label_not_terminated", pkg(label_blob=b"silence\0knock\0glass"), -errno.EINVAL),
-        ("label_count_differs", pkg(label_blob=b"silence\0knock\0"), -errno.EINVAL),
+        ("label_not_terminated", pkg(label_blob=b"silence\0knock\0glass12345"), -errno.EINVAL),
+        ("label_count_differs", pkg(label_blob=b"silence\0knock\0\0\0"), -errno.EINVAL),
+        ("label_padding_too_long", pkg(label_blob=b"ab\0cd\0ef\0\0\0\0\0\0"), -errno.EINVAL),
+        ("label_padding_not_zero", pkg(label_blob=b"ab\0cd\0ef\0\0\0x"), -errno.EINVAL),
+        ("label_empty", pkg(label_blob=b"ab\0\0ef\0\0\0\0\0"), -errno.EINVAL),
         ("tensors_length_differs", pkg(tensor_blob_len=48), -errno.EINVAL),
         ("too_many_inputs", pkg(n_tensors=(9, 1)), -errno.EINVAL),
         ("threshold_label_out_of_range", pkg(thresholds=((3, 0.5),)), -errno.EINVAL),

@@ -184,9 +184,7 @@ def test_damaged_files_give_one_line_errors(
     assert "Traceback" not in err
 
 
-def test_missing_file_is_an_input_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_missing_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["model-pack", "check", str(tmp_path / "nope.tflite")])
     assert code != 0
     assert "nope.tflite: file not found" in capsys.readouterr().err

@@ -116,7 +116,10 @@ class Graph:
     def add(self, a: int, b: int) -> int:
         out = self.tensor(list(self.tensors[a].shape), self.tensors[a].type)
         self.op(
-            schema.BuiltinOperator.ADD, [a, b], [out], 1,
+            schema.BuiltinOperator.ADD,
+            [a, b],
+            [out],
+            1,
             options=(tfl.BuiltinOptions.AddOptions, tfl.AddOptionsT()),
         )
         return out
@@ -158,5 +161,5 @@ def gap_model() -> bytes:
     g.fully_connected(x1, 192)  # a side output nobody reads
     x3 = g.fully_connected(x1, 160)
     b = g.fully_connected(x1, 160)
-    out = g.add(x3, b)
+    out = g.fully_connected(g.add(x3, b), 4)
     return g.finish([x0], [out])

@@ -45,7 +45,8 @@ static inline void tinyml_stats_finish(struct tinyml_time_stats *st, int32_t mea
 	st->rms = rms;
 	st->peak = peak;
 	st->zcr = zcr;
-	st->crest_q8 = rms == 0u ? 0 : (int32_t)(((uint64_t)peak << 8) / rms);
+	/* peak <= 65535, so peak * 256 fits 32 bits. */
+	st->crest_q8 = rms == 0u ? 0 : (int32_t)((peak << 8) / rms);
 }
 
 #endif /* TINYML_CORE_FEATURES_STATS_H_ */

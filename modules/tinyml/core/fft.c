@@ -10,6 +10,7 @@
 #include <tinyml/fixed.h>
 
 #include "dsp16.h"
+#include "isqrt32.h"
 #include "signal_tables.h"
 
 int tinyml_fft_len_supported(size_t n)
@@ -61,6 +62,19 @@ static void bit_reverse(uint32_t *z, uint32_t m, unsigned int bits)
  *   t = ((br c + bi s) >> 15, (bi c - br s) >> 15),  a' = (a + t) >> 1,  b' = (a - t) >> 1
  * with the twiddle exp(-2 pi i j / 2h) = c - i s; t = b exactly when j = 0.
  */
+static inline __attribute__((always_inline)) void butterfly(uint32_t *z, uint32_t h, uint32_t w)
+{
+	uint32_t a = z[0];
+	uint32_t b = z[h];
+	/* Both products are below 2^30 in magnitude, so doubling stays in range. */
+	uint32_t tr = (uint32_t)dsp_muad(b, w) << 1;
+	uint32_t ti = (uint32_t)dsp_musdx(w, b) << 1;
+	uint32_t t = (ti & 0xFFFF0000u) | (tr >> 16);
+
+	z[0] = dsp_hadd16(a, t);
+	z[h] = dsp_hsub16(a, t);
+}
+
 static void complex_stages(uint32_t *z, uint32_t m)
 {
 	const uint32_t *tw = (const uint32_t *)(const void *)tinyml_twiddle_q15;
@@ -78,20 +92,23 @@ static void complex_stages(uint32_t *z, uint32_t m)
 			z[i] = dsp_hadd16(a, b);
 			z[i + h] = dsp_hsub16(a, b);
 		}
-		for (j = 1u; j < h; j++) {
-			uint32_t w = tw[j * step];
+		if (h < 8u) {
+			/* Few twiddles, long runs: one twiddle load per run. */
+			for (j = 1u; j < h; j++) {
+				uint32_t w = tw[j * step];
 
-			for (i = j; i < m; i += 2u * h) {
-				uint32_t a = z[i];
-				uint32_t b = z[i + h];
-				/* Both products are below 2^30 in magnitude, so doubling stays in
-				 * range. */
-				uint32_t tr = (uint32_t)dsp_muad(b, w) << 1;
-				uint32_t ti = (uint32_t)dsp_musdx(w, b) << 1;
-				uint32_t t = (ti & 0xFFFF0000u) | (tr >> 16);
+				for (i = j; i < m; i += 2u * h) {
+					butterfly(z + i, h, w);
+				}
+			}
+		} else {
+			/* Many twiddles, short runs: walk the twiddles inside each block. */
+			for (i = 0u; i < m; i += 2u * h) {
+				const uint32_t *wp = tw + step;
 
-				z[i] = dsp_hadd16(a, t);
-				z[i + h] = dsp_hsub16(a, t);
+				for (j = 1u; j < h; j++, wp += step) {
+					butterfly(z + i + j, h, *wp);
+				}
 			}
 		}
 	}
@@ -178,7 +195,7 @@ int tinyml_fft_magnitude(const uint32_t *power, size_t n_bins, uint16_t *mag)
 		return -EINVAL;
 	}
 	for (k = 0u; k < n_bins; k++) {
-		uint32_t r = tinyml_isqrt32(power[k]);
+		uint32_t r = tinyml_isqrt32_inline(power[k]);
 
 		mag[k] = (uint16_t)(r > 65535u ? 65535u : r);
 	}

@@ -13,7 +13,9 @@
 #define HEADER_BYTES   20u
 #define SEQ_BYTES      4u
 #define CRC_BYTES      4u
-#define SEQ_UNWRITTEN  0xFFFFFFFFu
+/* Sequence numbers above this are never written (2^31 records outlive any flash), so a
+ * forged or corrupt header can never push the counters to wrap. */
+#define SEQ_MAX        0x7FFFFFFFu
 #define HEADER_VERSION 1u
 
 static uint32_t align_up(uint32_t v, uint32_t a)
@@ -58,7 +60,7 @@ static int read_slot(struct tinyml_flashring *ring, uint32_t sector, uint32_t sl
 	*seq = tinyml_get_le32(ring->buf);
 	if (all_erased(ring->buf, ring->record_size)) {
 		*state = SLOT_ERASED;
-	} else if (*seq != 0u && *seq != SEQ_UNWRITTEN &&
+	} else if (*seq != 0u && *seq <= SEQ_MAX &&
 		   tinyml_crc32(0u, ring->buf, body) == tinyml_get_le32(ring->buf + body)) {
 		*state = SLOT_VALID;
 	} else {
@@ -95,7 +97,7 @@ static int read_header(struct tinyml_flashring *ring, uint32_t sector, uint32_t 
 	if (tinyml_get_le32(h) == ring->magic && tinyml_get_le16(h + 12) == ring->payload_size &&
 	    h[14] == HEADER_VERSION && h[15] == 0u &&
 	    tinyml_crc32(0u, h, 16u) == tinyml_get_le32(h + 16) && tinyml_get_le32(h + 4) != 0u &&
-	    tinyml_get_le32(h + 4) != SEQ_UNWRITTEN) {
+	    tinyml_get_le32(h + 4) <= SEQ_MAX) {
 		*sector_seq = tinyml_get_le32(h + 4);
 		*erase_count = tinyml_get_le32(h + 8);
 	}

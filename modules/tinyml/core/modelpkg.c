@@ -18,7 +18,7 @@
 #define MAX_TENSORS    8u
 #define MAX_LABELS     64u
 #define MAX_THRESHOLDS 64u
-#define MAX_LABELS_LEN 1024u
+#define MAX_LABELS_LEN 4096u
 #define MAX_LABEL_LEN  63u
 #define SIG_MIN_BYTES  70u
 #define SIG_MAX_BYTES  72u
@@ -266,14 +266,16 @@ static int check_signature(const struct pkg_src *src, const struct tlv_ref refs[
 	return rc == 0 ? 0 : (rc == -EBADMSG ? -EPERM : -EIO);
 }
 
+/* n_labels NUL-terminated strings of 1..63 bytes, then 0..3 NULs to a multiple of 4. */
 static int check_labels(const struct pkg_src *src, const struct tlv_ref *ref, uint16_t n_labels)
 {
 	uint8_t chunk[64];
 	uint32_t done = 0u;
 	uint32_t strings = 0u;
 	uint32_t cur = 0u;
+	uint32_t padding = 0u;
 
-	if (ref->len > MAX_LABELS_LEN) {
+	if (ref->len > MAX_LABELS_LEN || ref->len % 4u != 0u) {
 		return -EINVAL;
 	}
 	while (done < ref->len) {
@@ -285,19 +287,23 @@ static int check_labels(const struct pkg_src *src, const struct tlv_ref *ref, ui
 			return rc;
 		}
 		for (i = 0u; i < n; i++) {
-			if (chunk[i] != 0u) {
+			if (strings == n_labels) {
+				if (chunk[i] != 0u) {
+					return -EINVAL;
+				}
+				padding++;
+			} else if (chunk[i] != 0u) {
 				cur++;
-				continue;
-			}
-			if (cur == 0u || cur > MAX_LABEL_LEN) {
+			} else if (cur == 0u || cur > MAX_LABEL_LEN) {
 				return -EINVAL;
+			} else {
+				strings++;
+				cur = 0u;
 			}
-			strings++;
-			cur = 0u;
 		}
 		done += n;
 	}
-	return cur == 0u && strings == n_labels ? 0 : -EINVAL;
+	return strings == n_labels && padding <= 3u ? 0 : -EINVAL;
 }
 
 static int check_thresholds(const struct pkg_src *src, const struct tlv_ref *ref,

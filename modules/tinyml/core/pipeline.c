@@ -50,7 +50,7 @@ static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	return err;
 }
 
-static int32_t log_power(uint32_t p, int32_t shift)
+static int32_t log_power(uint64_t p, int32_t shift)
 {
 	return p == 0u ? TINYML_LOG2_Q8_ZERO : tinyml_log2_q8(p) - 512 * shift;
 }
@@ -87,16 +87,29 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 			*o++ = log_power(s->power[i], shift);
 		}
 	}
-	if (mask & TINYML_FEAT_BAND_POWER) {
+	if (mask & (TINYML_FEAT_BAND_POWER | TINYML_FEAT_BAND_RATIO)) {
+		uint64_t sums[TINYML_PIPELINE_MAX_BANDS];
+		uint64_t total = 0u;
+		uint32_t k;
+
 		for (i = 0u; i < cfg->n_bands; i++) {
-			(void)tinyml_features_band_log_power(s->power, nb, cfg->band_lo[i],
-							     cfg->band_hi[i], shift, o++);
+			sums[i] = 0u;
+			for (k = cfg->band_lo[i]; k < cfg->band_hi[i]; k++) {
+				sums[i] += s->power[k];
+			}
 		}
-	}
-	if (mask & TINYML_FEAT_BAND_RATIO) {
-		for (i = 0u; i < cfg->n_bands; i++) {
-			(void)tinyml_features_band_ratio_q15(s->power, nb, cfg->band_lo[i],
-							     cfg->band_hi[i], o++);
+		if (mask & TINYML_FEAT_BAND_POWER) {
+			for (i = 0u; i < cfg->n_bands; i++) {
+				*o++ = log_power(sums[i], shift);
+			}
+		}
+		if (mask & TINYML_FEAT_BAND_RATIO) {
+			for (k = 0u; k < nb; k++) {
+				total += s->power[k];
+			}
+			for (i = 0u; i < cfg->n_bands; i++) {
+				*o++ = tinyml_ratio_q15(sums[i], total);
+			}
 		}
 	}
 	if (mask & TINYML_FEAT_SPECTRAL_CREST) {

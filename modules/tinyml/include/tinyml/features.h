@@ -13,6 +13,8 @@
 extern "C" {
 #endif
 
+#define TINYML_FEATURES_MAX_PEAKS 8u
+
 enum tinyml_window_fn {
 	TINYML_WINDOW_RECT = 0,
 	TINYML_WINDOW_HANN = 1,
@@ -71,8 +73,14 @@ int tinyml_features_band_log_power(const uint32_t *power, size_t n_bins, size_t 
 				   int32_t shift, int32_t *out);
 
 /**
- * @brief Share of bins [lo, hi) in the total power of all bins, Q15:
- * floor(sum_band * 2^15 / sum_all), 0 when sum_all is 0.
+ * @brief part / total in Q15 for part <= total, with one 32-bit division: k = max(0,
+ * bit_length(total) - 17), floor((part >> k) * 2^15 / (total >> k)); 0 when total is 0.
+ */
+int32_t tinyml_ratio_q15(uint64_t part, uint64_t total);
+
+/**
+ * @brief Share of bins [lo, hi) in the total power of all bins:
+ * tinyml_ratio_q15(sum_band, sum_all).
  *
  * @retval 0 on success; -EINVAL on NULL or a bad range.
  */
@@ -83,7 +91,7 @@ int tinyml_features_band_ratio_q15(const uint32_t *power, size_t n_bins, size_t 
  * @brief Spectral crest of bins 1..n_bins-1 in Q8.8: floor(max mag * (n_bins-1) * 256 /
  * sum mag), 0 when the sum is 0.
  *
- * @retval 0 on success; -EINVAL on NULL or @p n_bins < 2.
+ * @retval 0 on success; -EINVAL on NULL or @p n_bins outside 2..257.
  */
 int tinyml_features_spectral_crest_q8(const uint16_t *mag, size_t n_bins, int32_t *out);
 
@@ -92,16 +100,17 @@ int tinyml_features_spectral_crest_q8(const uint16_t *mag, size_t n_bins, int32_
  * descending order; @p bins gets their indices and @p log_power their log2_q8 power minus
  * 512 * shift. Missing entries (k > n_bins - 1) get bin 0 and TINYML_LOG2_Q8_ZERO.
  *
- * @retval 0 on success; -EINVAL on NULL, @p n_bins < 2 or @p k zero.
+ * @retval 0 on success; -EINVAL on NULL, @p n_bins < 2, or @p k not 1..8.
  */
 int tinyml_features_peaks(const uint32_t *power, size_t n_bins, int32_t shift, size_t k,
 			  int32_t *bins, int32_t *log_power);
 
 /**
  * @brief Harmonic ratios for a fundamental at bin @p f0: for h = 2..n_harmonics + 1,
- * out[h-2] = min(floor(P(h f0) * 2^15 / P(f0)), INT32_MAX), then out[n_harmonics] = the same
- * for the sum of those harmonics (a THD-like ratio). P(b) = power[b] for b < n_bins, else 0;
- * all 0 when P(f0) is 0.
+ * out[h-2] = R(P(h f0), P(f0)), then out[n_harmonics] = R(sum of those harmonics, P(f0)) (a
+ * THD-like ratio), where P(b) = power[b] for b < n_bins, else 0, and R(a, b) in Q15 with one
+ * 32-bit division: k = max(0, bit_length(max(a, b)) - 16), floor((a >> k) * 2^15 / (b >> k)),
+ * INT32_MAX when b >> k is 0. All 0 when P(f0) is 0.
  *
  * @retval 0 on success; -EINVAL on NULL, @p f0 zero or >= n_bins.
  */

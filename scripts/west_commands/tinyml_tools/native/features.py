@@ -57,7 +57,9 @@ def parse_blob(blob: bytes) -> PipelineStruct:
     """tinyml_pipeline_parse(); NativeError with the errno when the C side rejects it."""
     cfg = PipelineStruct()
     buf = (ctypes.c_uint8 * max(len(blob), 1)).from_buffer_copy(blob or b"\0")
-    check("tinyml_pipeline_parse", library().tinyml_pipeline_parse(buf, len(blob), ctypes.byref(cfg)))
+    check(
+        "tinyml_pipeline_parse", library().tinyml_pipeline_parse(buf, len(blob), ctypes.byref(cfg))
+    )
     return cfg
 
 
