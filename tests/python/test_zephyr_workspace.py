@@ -210,6 +210,28 @@ def test_fragment_sets_only_valid_tinyml_options(
             assert (sym.tri_value == shown) if shown is not None else sym.str_value == value
 
 
+def test_sources_use_only_defined_tinyml_options(
+    kconfig_srctree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CONFIG_TINYML_* in the port, the application or their CMake that Kconfig does not
+    define would silently be 0 in C; none may exist."""
+    kconf = load_kconfig(kconfig_srctree, APP_KCONFIG, monkeypatch)
+    sources = [
+        *(REPO / "modules" / "tinyml" / "zephyr").rglob("*.[ch]*"),
+        *(REPO / "app" / "src").glob("*.[ch]"),
+        *(REPO / "tests" / "zephyr").rglob("*.c"),
+        REPO / "app" / "CMakeLists.txt",
+        REPO / "modules" / "tinyml" / "CMakeLists.txt",
+    ]
+    used = {
+        (name, source.relative_to(REPO))
+        for source in sources
+        for name in re.findall(r"CONFIG_(TINYML\w*)", source.read_text())
+    }
+    assert len(used) > 20
+    assert [(name, str(where)) for name, where in sorted(used) if name not in kconf.syms] == []
+
+
 def test_bad_fragment_is_caught(
     kconfig_srctree: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
