@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -612,3 +614,60 @@ def test_overlay_with_a_syntax_error_fails(tmp_path: Path) -> None:
     )
     with pytest.raises(AssertionError):
         compile_overlay(bad, tmp_path)
+
+
+# ---------------------------------------------------------------- build steps of app/CMakeLists.txt
+
+
+def kconfig_default(name: str) -> str:
+    text = (REPO / "app" / "Kconfig").read_text() + MODULE_KCONFIG.read_text()
+    match = re.search(rf'config {name}\n(?:\t.*\n)*?\tdefault "([^"]+)"', text)
+    assert match, name
+    return match[1]
+
+
+def test_pipeline_encoding_step_runs(tmp_path: Path) -> None:
+    """The exact Python the application's CMake runs to embed the feature pipeline."""
+    cmake = (REPO / "app" / "CMakeLists.txt").read_text()
+    code = re.search(r'-c\s+"([^"]+)"', cmake)
+    assert code, "pipeline encoding command not found in app/CMakeLists.txt"
+    out = tmp_path / "tinyml_pipeline.bin"
+    yaml_file = REPO / kconfig_default("TINYML_PIPELINE_FILE")
+    run = subprocess.run(
+        [sys.executable, "-c", code[1], str(yaml_file), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "scripts" / "west_commands")},
+    )
+    assert run.returncode == 0, run.stderr
+    blob = out.read_bytes()
+    assert blob[:4] == b"TMPC"
+    from tinyml_tools.features.pipeline import decode_pipeline, load_pipeline
+
+    config = load_pipeline(yaml_file)
+    decoded = decode_pipeline(blob)
+    assert (decoded.axes, decoded.window_len, decoded.hop) == (
+        config.axes,
+        config.window_len,
+        config.hop,
+    )
+    assert config.axes == 3  # the accelerometer capture and CONFIG_TINYML_RING_AXES default
+    assert config.window_len <= 256  # CONFIG_TINYML_WINDOW_MAX_SAMPLES default
+
+
+def test_signing_key_step_gives_a_p256_spki(tmp_path: Path) -> None:
+    """imgtool getpub -e raw, as the application's CMake runs it, on the default key."""
+    key = REPO / "app" / kconfig_default("TINYML_APP_SIGNING_KEY")
+    out = tmp_path / "key.der"
+    imgtool = Path(sys.executable).parent / "imgtool"
+    run = subprocess.run(
+        [str(imgtool), "getpub", "-k", str(key), "-e", "raw", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    der = out.read_bytes()
+    assert len(der) == 91  # TINYML_MODELPKG_SPKI_P256_BYTES, a BUILD_ASSERT in app/src/state.c
+    assert der[-65] == 0x04  # the uncompressed point state.c takes as the operator key
