@@ -15,6 +15,10 @@
 #include <zephyr/dfu/mcuboot.h>
 #endif
 
+#include <tinyml/modelpkg.h>
+#include <tinyml/platform/flash.h>
+#include <tinyml/zephyr/areas.h>
+
 #include "app.h"
 #include "app_state.h"
 #include "selftest_format.h"
@@ -122,6 +126,26 @@ int app_health_run(uint32_t *right, uint32_t *total)
 	return 0;
 }
 
+#if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
+/* Whether a model slot holds a package (MCUboot image magic), runnable or not. */
+static bool a_slot_holds_a_package(void)
+{
+	static const enum tinyml_zephyr_area_id slots[] = {TINYML_ZEPHYR_AREA_MODEL_A,
+							   TINYML_ZEPHYR_AREA_MODEL_B};
+
+	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
+		uint8_t magic[4];
+
+		if (tinyml_platform_flash_read(tinyml_zephyr_area(slots[i]), 0, magic,
+					       sizeof(magic)) == 0 &&
+		    sys_get_le32(magic) == TINYML_MODELPKG_IMAGE_MAGIC) {
+			return true;
+		}
+	}
+	return false;
+}
+#endif
+
 int app_health_confirm_image(void)
 {
 #if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
@@ -130,6 +154,17 @@ int app_health_confirm_image(void)
 	int rc;
 
 	if (boot_is_img_confirmed()) {
+		return 0;
+	}
+	if (app_state_active_slot() < 0) {
+		if (a_slot_holds_a_package()) {
+			/* The new firmware refuses every model the device has: revert it. */
+			LOG_ERR("no stored model runs on this image: rebooting, MCUboot reverts");
+			k_sleep(K_MSEC(100));
+			sys_reboot(SYS_REBOOT_COLD);
+			return -EIO; /* not reached */
+		}
+		LOG_WRN("no model stored yet: nothing to self-test, not confirming (use mcumgr)");
 		return 0;
 	}
 	rc = app_health_run(&right, &total);
