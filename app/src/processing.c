@@ -246,10 +246,12 @@ static void on_window(uint32_t now_ms)
 	}
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.windows++;
+	bool model_runs = stats.model_error == 0;
+	uint8_t slot = (uint8_t)stats.active_slot;
 	k_mutex_unlock(&stats_lock);
 
 	/* The kill switch stops inference; capture and the event log go on. */
-	if (!app_state_model_enabled() || stats.model_error != 0) {
+	if (!model_runs || !app_state_model_enabled()) {
 		return;
 	}
 	if (app_classify_window(window_samples, now_ms, &top, &result) != 0 || result.event < 0) {
@@ -258,7 +260,7 @@ static void on_window(uint32_t now_ms)
 	struct app_event_summary summary = {
 		.t_ms = now_ms,
 		.class_id = (uint8_t)result.event,
-		.slot = (uint8_t)stats.active_slot,
+		.slot = slot,
 		.score_q15 = last_event_score,
 		.margin_q15 = last_event_margin,
 	};
