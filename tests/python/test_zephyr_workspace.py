@@ -244,6 +244,59 @@ def test_bad_fragment_is_caught(
     assert any("TINYML_ARENA_SIZ" in w for w in kconf.warnings)
 
 
+STUB_SYSBUILD_KCONFIG = """\
+# Stub of the sysbuild bootloader options we set (names as in Zephyr's
+# share/sysbuild/images/bootloader/Kconfig), so a misspelt one in sysbuild.conf is caught.
+config BOOTLOADER_MCUBOOT
+	bool "MCUboot"
+choice MCUBOOT_MODE
+	prompt "Mode"
+	depends on BOOTLOADER_MCUBOOT
+config MCUBOOT_MODE_SWAP_USING_MOVE
+	bool "Swap using move"
+config MCUBOOT_MODE_SWAP_USING_OFFSET
+	bool "Swap using offset"
+config MCUBOOT_MODE_OVERWRITE_ONLY
+	bool "Overwrite"
+endchoice
+choice BOOT_SIGNATURE_TYPE
+	prompt "Signature"
+	depends on BOOTLOADER_MCUBOOT
+config BOOT_SIGNATURE_TYPE_RSA
+	bool "RSA"
+config BOOT_SIGNATURE_TYPE_ECDSA_P256
+	bool "ECDSA P-256"
+config BOOT_SIGNATURE_TYPE_ED25519
+	bool "ed25519"
+endchoice
+config BOOT_SIGNATURE_KEY_FILE
+	string "Key"
+	depends on BOOTLOADER_MCUBOOT
+"""
+
+
+def test_sysbuild_conf_selects_mcuboot_and_a_real_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stub = tmp_path / "Kconfig.sysbuild"
+    stub.write_text(STUB_SYSBUILD_KCONFIG)
+    monkeypatch.setenv("CONFIG_", "SB_CONFIG_")  # kconfiglib reads the prefix from here
+    kconf = kconfiglib.Kconfig(str(stub), warn_to_stderr=False)
+    kconf.warn_assign_undef = True
+    conf = REPO / "app" / "sysbuild.conf"
+    kconf.load_config(str(conf))
+    assert kconf.warnings == []
+    assert kconf.syms["BOOTLOADER_MCUBOOT"].tri_value == 2
+    assert kconf.syms["MCUBOOT_MODE_SWAP_USING_MOVE"].tri_value == 2
+    assert kconf.syms["BOOT_SIGNATURE_TYPE_ECDSA_P256"].tri_value == 2
+    key = kconf.syms["BOOT_SIGNATURE_KEY_FILE"].str_value.replace("${APP_DIR}", str(REPO / "app"))
+    assert Path(key).is_file(), key
+    assert (
+        "BEGIN EC PRIVATE KEY" in Path(key).read_text()
+        or "BEGIN PRIVATE KEY" in Path(key).read_text()
+    )
+
+
 # ---------------------------------------------------------------- schemas
 
 
