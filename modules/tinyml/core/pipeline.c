@@ -9,6 +9,9 @@
 #include <tinyml/fixed.h>
 #include <tinyml/pipeline.h>
 
+#include "features_internal.h"
+#include "fft_internal.h"
+
 struct scratch_layout {
 	int32_t *work;   /* n */
 	int16_t *fft;    /* n + 2 */

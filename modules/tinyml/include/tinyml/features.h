@@ -45,9 +45,10 @@ int tinyml_features_time(const int16_t *x, size_t n, int dc_remove,
  *   v[i] = (p[i] * w[i] + 2^13) >> 14 (Hann, w in Q14) or p[i] (rectangular),
  *   out[i] = v[i] << shift (>> -shift when negative)
  *
- * where shift = 13 - floor(log2(max |v|)) (0 when all v are 0), so |out| <= 2^14. The Hann
- * window is w[i] = (32768 - C(i)) >> 2 with C(i) the Q15 cosine of 2 pi i / n from the
- * twiddle table (w[0] = 0).
+ * where shift = 14 - bit_length(OR over i of (v[i] ^ (v[i] >> 31))) (0 when that OR is 0),
+ * so |out| <= 2^14 (the OR of v for v >= 0 and -v - 1 for v < 0 has the bit length of the
+ * largest of them). The Hann window is w[i] = (32768 - C(i)) >> 2 with C(i) the Q15 cosine
+ * of 2 pi i / n from the twiddle table (w[0] = 0), held in flash as one 512-point half table.
  *
  * @param work  @p n int32 scratch values.
  * @param out   @p n values, the FFT input (the FFT buffer needs n + 2).

@@ -8,7 +8,7 @@ import numpy as np
 
 from tinyml_tools.features.fixed import IntArray, bit_length, isqrt
 from tinyml_tools.features.pipeline import WindowFn
-from tinyml_tools.features.tables import TWIDDLE_N, TWIDDLES
+from tinyml_tools.features.tables import HANN_Q14, TWIDDLE_N
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def hann_q14(n: int) -> IntArray:
     """Periodic Hann window in Q14 (0..16384) from the twiddle table, as the C prep uses it."""
     i = np.arange(n)
     idx = np.where(i <= n // 2, i, n - i) * (TWIDDLE_N // n)
-    return np.where(idx == 0, 0, (32768 - TWIDDLES[idx, 0]) >> 2)
+    return HANN_Q14[idx]
 
 
 def frame_mean(x: IntArray, dc_remove: bool) -> int:
@@ -57,7 +57,8 @@ def prepare(
     prev = np.concatenate([y[:1], y[:-1]])
     p = y - ((pre_emphasis_q15 * prev) >> 15)
     v = (p * hann_q14(x.size) + 8192) >> 14 if window is WindowFn.HANN else p
-    top = int(np.abs(v).max())
-    shift = 0 if top == 0 else 13 - (int(bit_length(np.array([top]))[0]) - 1)
+    # Bit length of the OR of v ^ (v >> 31): |v| for v >= 0, |v| - 1 below (the C prep).
+    mag = int(np.bitwise_or.reduce(v ^ (v >> 63)))
+    shift = 0 if mag == 0 else 14 - int(bit_length(np.array([mag]))[0])
     out = v << shift if shift >= 0 else v >> -shift
     return out, shift
