@@ -40,7 +40,7 @@ def hann_q14(n: int) -> IntArray:
     """Periodic Hann window in Q14 (0..16384) from the twiddle table, as the C prep uses it."""
     i = np.arange(n)
     idx = np.where(i <= n // 2, i, n - i) * (TWIDDLE_N // n)
-    return HANN_Q14[idx]
+    return np.asarray(HANN_Q14[idx], np.int64)
 
 
 def frame_mean(x: IntArray, dc_remove: bool) -> int:
