@@ -97,6 +97,16 @@ int tinyml_pipeline_encode(const struct tinyml_pipeline_config *cfg, uint8_t *bu
 int tinyml_pipeline_id(const struct tinyml_pipeline_config *cfg, uint32_t *id);
 
 /**
+ * @brief Whether a model trained with pipeline @p model_pipeline_id may run on @p cfg.
+ *
+ * @retval 0 the IDs match.
+ * @retval -EBADMSG the model was trained with other features: refuse it.
+ * @retval -EINVAL NULL or an invalid configuration.
+ */
+int tinyml_pipeline_check_model(const struct tinyml_pipeline_config *cfg,
+				uint32_t model_pipeline_id);
+
+/**
  * @brief Check a configuration (the rules tinyml_pipeline_parse() applies).
  *
  * @retval 0 valid; -EINVAL or -ENOTSUP as for tinyml_pipeline_parse().
