@@ -93,3 +93,20 @@ def test_firmware_identity_matches_the_packer_manifest(
     assert verifier.verify_expect(pkg, expect) == 0
     other = sv.build_package(sv.ModelMeta(manifest_digest=bytes(32)), key)
     assert verifier.verify_expect(other, expect) == -sv.errno.ENOTSUP
+
+
+def test_packer_package_with_a_69_byte_signature_verifies(
+    keys: tuple[sv.ECDSA256P1, sv.ECDSA256P1], verifier: sv.Verifier
+) -> None:
+    """About 1 package in 500 gets a DER signature shorter than 70 bytes (r or s with a
+    leading zero byte); with deterministic signatures that package always does."""
+    key, _ = keys
+    fw = sv.Firmware(spki=sv.public_spki(key))
+    for i in range(5000):
+        meta = sv.ModelMeta(tflite=sv.ModelMeta().tflite + i.to_bytes(4, "little"))
+        pkg = sv.build_package(meta, key)
+        sig = dict(sv.split_tlvs(pkg)[1])[0x22]
+        if len(sig) < 70:
+            assert verifier.verify(pkg, fw) == 0
+            return
+    pytest.fail("no short signature in 5000 packages")
