@@ -271,6 +271,7 @@ static size_t per_axis_count(const struct tinyml_pipeline_config *cfg)
 	n += (mask & TINYML_FEAT_SPECTRAL_CREST) ? 1u : 0u;
 	n += (mask & TINYML_FEAT_PEAKS) ? 2u * cfg->n_peaks : 0u;
 	n += (mask & TINYML_FEAT_HARMONICS) ? cfg->n_harmonics + 1u : 0u;
+	n += (mask & TINYML_FEAT_RAW) ? cfg->window_len : 0u;
 	return n;
 }
 

@@ -44,7 +44,8 @@ enum tinyml_pipeline_kind {
 #define TINYML_FEAT_SPECTRAL_CREST (1u << 7)
 #define TINYML_FEAT_PEAKS          (1u << 8)
 #define TINYML_FEAT_HARMONICS      (1u << 9)
-#define TINYML_FEAT_ALL            0x3FFu
+#define TINYML_FEAT_RAW            (1u << 10) /* the window_len samples themselves */
+#define TINYML_FEAT_ALL            0x7FFu
 
 struct tinyml_pipeline_config {
 	uint8_t kind;            /* enum tinyml_pipeline_kind */

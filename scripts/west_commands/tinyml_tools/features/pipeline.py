@@ -55,6 +55,7 @@ class Feature(Enum):
     SPECTRAL_CREST = ("spectral_crest", 7)
     PEAKS = ("peaks", 8)
     HARMONICS = ("harmonics", 9)
+    RAW = ("raw", 10)
 
     @property
     def key(self) -> str:
@@ -130,6 +131,8 @@ def feature_names(cfg: PipelineConfig) -> list[str]:
             elif feat is Feature.HARMONICS:
                 names += [f"{pre}harmonic{h}" for h in range(2, cfg.n_harmonics + 2)]
                 names.append(f"{pre}harmonic_sum")
+            elif feat is Feature.RAW:
+                names += [f"{pre}raw{i}" for i in range(cfg.window_len)]
             else:
                 names.append(pre + feat.key)
     return names
