@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import schema
 from .cmsis_nn_scratch import scratch_requests
+from .metadata import Arena
 from .tflite_model import Operator, TfliteModel
 
 ALIGN = 16  # MicroArenaBufferAlignment()
@@ -95,13 +96,12 @@ class ArenaEstimate:
     offsets: tuple[int, ...]  # planner offset of each buffer of `buffers`
     buffers: tuple[Buffer, ...]
 
+    @property
+    def figures(self) -> Arena:
+        return Arena(self.total, self.head, self.tail, self.lower_bound)
+
     def as_dict(self) -> dict[str, int]:
-        return {
-            "total": self.total,
-            "head": self.head,
-            "tail": self.tail,
-            "lower_bound": self.lower_bound,
-        }
+        return self.figures.as_dict()
 
 
 def tensor_buffers(model: TfliteModel) -> list[Buffer]:
@@ -149,18 +149,16 @@ def _overlap(a: Buffer, b: Buffer) -> bool:
     return not (a.first > b.last or a.last < b.first)
 
 
-def greedy_plan(buffers: list[Buffer]) -> tuple[int, list[int]]:
-    """Offsets as TFLM's GreedyMemoryPlanner computes them; returns (head size, offsets)."""
+def first_fit(buffers: list[Buffer], order: list[int]) -> tuple[int, list[int]]:
+    """Place offline buffers at their offsets, then the others in `order`, each at the lowest
+    offset that does not overlap a placed buffer alive at the same time. (head, offsets)."""
     offsets = [-1] * len(buffers)
-    offline = [i for i, b in enumerate(buffers) if b.offline_offset is not None]
-    # Online buffers enter in reverse order, then a stable sort by size, largest first.
-    online = [i for i in reversed(range(len(buffers))) if buffers[i].offline_offset is None]
-    online.sort(key=lambda i: -buffers[i].size)
     placed: list[int] = []
-    for i in offline:
-        offsets[i] = int(buffers[i].offline_offset or 0)
-        placed.append(i)
-    for i in online:
+    for i, b in enumerate(buffers):
+        if b.offline_offset is not None:
+            offsets[i] = b.offline_offset
+            placed.append(i)
+    for i in order:
         want = buffers[i]
         active = sorted((j for j in placed if _overlap(buffers[j], want)), key=lambda j: offsets[j])
         candidate = 0
@@ -172,6 +170,14 @@ def greedy_plan(buffers: list[Buffer]) -> tuple[int, list[int]]:
         placed.append(i)
     head = max((offsets[i] + b.size for i, b in enumerate(buffers)), default=0)
     return head, offsets
+
+
+def greedy_plan(buffers: list[Buffer]) -> tuple[int, list[int]]:
+    """Offsets as TFLM's GreedyMemoryPlanner computes them; returns (head size, offsets)."""
+    # Online buffers enter in reverse order, then a stable sort by size, largest first.
+    online = [i for i in reversed(range(len(buffers))) if buffers[i].offline_offset is None]
+    online.sort(key=lambda i: -buffers[i].size)
+    return first_fit(buffers, online)
 
 
 def lower_bound(buffers: list[Buffer]) -> int:
