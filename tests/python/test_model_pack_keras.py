@@ -107,6 +107,10 @@ def test_keras_model_converts_to_int8_and_reports_the_accuracy_drop(
         "AVERAGE_POOL_2D",
     }
     assert "QUANTIZE" not in ops and "DEQUANTIZE" not in ops
+    again = tmp_path / "again.pkg"
+    assert cli.main(["model-pack", "build", str(keras_dir), "-o", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()  # conversion and signature are reproducible
+    capsys.readouterr()
     code = cli.main(["model-pack", "inspect", str(out), "--json"])
     inspected = json.loads(capsys.readouterr().out)
     assert inspected["inputs"][0]["type"] == "int8"
