@@ -266,6 +266,16 @@ TTEST(eventlog_powercut, year_of_events_wears_evenly)
 
 	TT_ASSERT_EQ(simulate_year(&y), 0);
 	TT_ASSERT_EQ(y.events, YEAR_S / YEAR_EVENT_PERIOD);
+	{
+		unsigned int s;
+
+		ttest_printf(
+			"  one event a minute for a year, 8 x 4 KiB sectors; erases per sector:");
+		for (s = 0u; s < 8u; s++) {
+			ttest_printf(" %u", (unsigned int)fx.erases[s]);
+		}
+		ttest_printf("\n");
+	}
 	/* 525600 events / (84 records x 8 sectors) = 782 trips around the ring */
 	TT_ASSERT(y.max_erases >= 780u && y.max_erases <= 784u);
 	TT_ASSERT(y.max_erases - y.min_erases <= 1u);

@@ -99,10 +99,9 @@ TTEST(flash_sim, power_cut_tears_program_and_stops_device)
 		for (i = 0u; i < 64u; i++) {
 			cleared += out[i] == 0x00 ? 1u : 0u;
 		}
-		TT_ASSERT(cleared < 64u); /* the cut write never completes */
-		partial += cleared > 0u ? 1u : 0u;
+		partial += cleared > 0u && cleared < 64u ? 1u : 0u;
 	}
-	TT_ASSERT(partial > 0u); /* and some leave a prefix behind */
+	TT_ASSERT(partial > 16u); /* most cuts leave a prefix behind */
 }
 
 TTEST(flash_sim, power_cut_tears_erase)

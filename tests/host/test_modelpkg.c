@@ -75,6 +75,32 @@ TTEST(modelpkg, every_single_bit_flip_is_refused)
 	test_signer_free(&key);
 }
 
+/* About 1 ECDSA P-256 signature in 500 has a leading zero byte in r or s: 69 DER bytes. */
+TTEST(modelpkg, short_der_signature_verifies)
+{
+	struct tinyml_modelpkg_expect e;
+	struct tinyml_modelpkg_info info;
+	unsigned int tries;
+	bool found = false;
+
+	TT_ASSERT_EQ(test_signer_init(&key, 0x57), 0);
+	tpkg_spki(&key, spki);
+	e = expect_for(0u);
+	for (tries = 0u; tries < 5000u && !found; tries++) {
+		size_t len = tpkg_build(pkg, sizeof(pkg), &key, 1, 0, (uint16_t)tries, 32u, 1u);
+		const uint8_t *tlv = pkg + len - 69u - 4u; /* the signature TLV comes last */
+
+		TT_ASSERT(len > 0u);
+		if (tlv[0] == TINYML_MODELPKG_TLV_ECDSASIG && tlv[1] == 0u && tlv[2] == 69u &&
+		    tlv[3] == 0u) {
+			found = true;
+			TT_ASSERT_EQ(tinyml_modelpkg_verify_buffer(pkg, len, &e, &info), 0);
+		}
+	}
+	TT_ASSERT(found);
+	test_signer_free(&key);
+}
+
 TTEST(modelpkg, der_signature_is_strict)
 {
 	uint8_t raw[64];

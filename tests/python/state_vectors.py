@@ -229,6 +229,20 @@ class Verifier:
             ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(Expect), ctypes.c_void_p,
         ]  # fmt: skip
 
+    def firmware_expect(self, spki: bytes, pipeline_id: int, arena_bytes: int) -> Expect:
+        """tinyml_modelpkg_expect_firmware(): the C build's generated manifest identity."""
+        expect = Expect()
+        fn = self._lib.tinyml_modelpkg_expect_firmware
+        fn.restype = None
+        fn.argtypes = [ctypes.POINTER(Expect), ctypes.c_char_p, ctypes.c_uint32, ctypes.c_uint32]
+        self._spki = spki  # the struct points into it
+        fn(ctypes.byref(expect), self._spki, pipeline_id, arena_bytes)
+        return expect
+
+    def verify_expect(self, pkg: bytes, expect: Expect) -> int:
+        info = ctypes.create_string_buffer(256)
+        return int(self._fn(pkg, len(pkg), ctypes.byref(expect), info))
+
     def verify(self, pkg: bytes, fw: Firmware) -> int:
         """0 or a negative errno, as the C parser returns it."""
         expect = Expect(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tinyml_tools.errors import InputError
@@ -61,6 +62,16 @@ def test_logmel_frames() -> None:
         ("sample_rate_hz: 100\nwindow: 64\nfeatures: [band_power]\n", "band features need"),
         ("sample_rate_hz: 100\nwindow: 64\nfeatures: [rms]\npre_emphasis: 1.5\n", "pre_emphasis"),
         ("kind: logmel\nsample_rate_hz: 16000\nwindow: 512\n", "needs 'mel"),
+        (
+            "sample_rate_hz: 100\nwindow: 64\nfeatures: [spectrum]\nspectrum_bins: [a, 3]\n",
+            "spectral settings",
+        ),
+        (
+            "sample_rate_hz: 100\nwindow: 64\nfeatures: [band_power]\nbands_hz: [[.inf, 3]]\n",
+            "spectral settings",
+        ),
+        ("sample_rate_hz: 100\nwindow: 64\nfeatures: [[rms]]\n", "spectral settings"),
+        ("sample_rate_hz: 100\nwindow: 64\nfeatures: [peaks]\npeaks: 9\n", "peak count"),
         ("- just\n- a list\n", "YAML mapping"),
         ("window: [\n", "not valid YAML"),
     ],
@@ -87,3 +98,18 @@ def test_c_parser_rejects_what_python_never_writes() -> None:
         parse_blob(bytes(blob))
     with pytest.raises(ValueError):
         decode_pipeline(bytes(blob))
+
+
+def test_windows_cut_a_recording_like_the_firmware() -> None:
+    from tinyml_tools.features.compute import windows
+
+    cfg = load_pipeline(next(p for p in PIPELINES if p.stem == "knock_imu"))
+    frames = np.arange(3 * 700, dtype=np.int64).reshape(700, 3) % 30000
+    cut = list(windows(cfg, frames))
+    # Starts 0, 128, ..., 384: the last one ends at 640 <= 700.
+    assert len(cut) == 4
+    for i, win in enumerate(cut):
+        assert win.shape == (3 * 256,)
+        start = i * cfg.hop
+        np.testing.assert_array_equal(win[:256], frames[start : start + 256, 0])
+        np.testing.assert_array_equal(win[512:], frames[start : start + 256, 2])

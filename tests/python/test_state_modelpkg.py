@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 import state_vectors as sv
 
+from tinyml_tools.modelpack.manifest import load_manifest
+
 
 @pytest.fixture(scope="module")
 def keys() -> tuple[sv.ECDSA256P1, sv.ECDSA256P1]:
@@ -75,3 +77,36 @@ def test_packer_output_is_what_the_parser_reads(
     assert by_hand[:10] == by_packer[:10]
     assert by_hand[12:body] == by_packer[12:body]
     assert sv.protected_tlvs(by_hand) == [*sv.protected_tlvs(by_packer), (0xB7, b"tiny")]
+
+
+def test_firmware_identity_matches_the_packer_manifest(
+    keys: tuple[sv.ECDSA256P1, sv.ECDSA256P1], verifier: sv.Verifier
+) -> None:
+    """A package checked by the packer against ops_manifest.yaml verifies with the identity the
+    C build generated from the same file; a changed manifest does not."""
+    key, _ = keys
+    manifest = load_manifest()
+    meta = sv.ModelMeta(runtime_id=manifest.runtime_id, manifest_digest=manifest.digest)
+    pkg = sv.build_package(meta, key)
+    expect = verifier.firmware_expect(sv.public_spki(key), sv.PIPELINE_ID, sv.ARENA_BYTES)
+    assert expect.runtime_id == manifest.runtime_id
+    assert verifier.verify_expect(pkg, expect) == 0
+    other = sv.build_package(sv.ModelMeta(manifest_digest=bytes(32)), key)
+    assert verifier.verify_expect(other, expect) == -sv.errno.ENOTSUP
+
+
+def test_packer_package_with_a_69_byte_signature_verifies(
+    keys: tuple[sv.ECDSA256P1, sv.ECDSA256P1], verifier: sv.Verifier
+) -> None:
+    """About 1 package in 500 gets a DER signature shorter than 70 bytes (r or s with a
+    leading zero byte); with deterministic signatures that package always does."""
+    key, _ = keys
+    fw = sv.Firmware(spki=sv.public_spki(key))
+    for i in range(5000):
+        meta = sv.ModelMeta(tflite=sv.ModelMeta().tflite + i.to_bytes(4, "little"))
+        pkg = sv.build_package(meta, key)
+        sig = dict(sv.split_tlvs(pkg)[1])[0x22]
+        if len(sig) < 70:
+            assert verifier.verify(pkg, fw) == 0
+            return
+    pytest.fail("no short signature in 5000 packages")

@@ -18,6 +18,25 @@
 #define dsp_muad(x, y)   ((int32_t)__smuad((x), (y)))
 /* lo(x) * hi(y) - hi(x) * lo(y) */
 #define dsp_musdx(x, y)  ((int32_t)__smusdx((x), (y)))
+
+/* low half of lo_src, high half of hi_src */
+static inline uint32_t dsp_pkhbt(uint32_t lo_src, uint32_t hi_src)
+{
+	uint32_t out;
+
+	__asm__("pkhbt %0, %1, %2" : "=r"(out) : "r"(lo_src), "r"(hi_src));
+	return out;
+}
+
+/* (lo = re >> 15, hi = im >> 15) of two Q30 products below 2^30 in magnitude */
+static inline uint32_t dsp_pack_q30(int32_t re, int32_t im)
+{
+	uint32_t out;
+	uint32_t hi = (uint32_t)im << 1;
+
+	__asm__("pkhtb %0, %1, %2, asr #15" : "=r"(out) : "r"(hi), "r"(re));
+	return out;
+}
 #else
 
 static inline int32_t dsp_lo(uint32_t w)
@@ -45,14 +64,25 @@ static inline uint32_t dsp_hsub16(uint32_t a, uint32_t b)
 	return dsp_pack((dsp_lo(a) - dsp_lo(b)) >> 1, (dsp_hi(a) - dsp_hi(b)) >> 1);
 }
 
+/* Sums wrap modulo 2^32 like the instructions (only (-2^15)^2 * 2 reaches 2^31). */
 static inline int32_t dsp_muad(uint32_t x, uint32_t y)
 {
-	return dsp_lo(x) * dsp_lo(y) + dsp_hi(x) * dsp_hi(y);
+	return (int32_t)((uint32_t)(dsp_lo(x) * dsp_lo(y)) + (uint32_t)(dsp_hi(x) * dsp_hi(y)));
 }
 
 static inline int32_t dsp_musdx(uint32_t x, uint32_t y)
 {
-	return dsp_lo(x) * dsp_hi(y) - dsp_hi(x) * dsp_lo(y);
+	return (int32_t)((uint32_t)(dsp_lo(x) * dsp_hi(y)) - (uint32_t)(dsp_hi(x) * dsp_lo(y)));
+}
+
+static inline uint32_t dsp_pack_q30(int32_t re, int32_t im)
+{
+	return (((uint32_t)im << 1) & 0xFFFF0000u) | (((uint32_t)re >> 15) & 0xFFFFu);
+}
+
+static inline uint32_t dsp_pkhbt(uint32_t lo_src, uint32_t hi_src)
+{
+	return (hi_src & 0xFFFF0000u) | (lo_src & 0xFFFFu);
 }
 #endif
 

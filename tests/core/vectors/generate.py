@@ -11,6 +11,7 @@ tests/core/test_pipeline_vectors.c check the core reproduces them bit for bit. R
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy.typing as npt
 
 from tinyml_tools.features import compute, fft
 from tinyml_tools.features.pipeline import (
+    Feature,
     PipelineConfig,
     encode_pipeline,
     load_pipeline,
@@ -90,6 +92,10 @@ def cases() -> list[tuple[str, PipelineConfig, npt.NDArray[np.int16]]]:
     audio = load_pipeline(PIPELINES / "audio_logmel_16k.yaml")
     out.append(("audio", audio, audio_clip(rng, audio.clip_len)))
     out += [(f"knock_{k}", knock, v) for k, v in adversarial(256, 3).items()]
+    # Every feature at once over the knock window (the bench's superset figure).
+    every = replace(knock, feature_mask=sum(f.bit for f in Feature))
+    every = replace(every, n_harmonics=4, fundamental_bin=5)
+    out.append(("imu_all_features", every, out[0][2]))
     return out
 
 

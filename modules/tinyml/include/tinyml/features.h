@@ -45,9 +45,10 @@ int tinyml_features_time(const int16_t *x, size_t n, int dc_remove,
  *   v[i] = (p[i] * w[i] + 2^13) >> 14 (Hann, w in Q14) or p[i] (rectangular),
  *   out[i] = v[i] << shift (>> -shift when negative)
  *
- * where shift = 13 - floor(log2(max |v|)) (0 when all v are 0), so |out| <= 2^14. The Hann
- * window is w[i] = (32768 - C(i)) >> 2 with C(i) the Q15 cosine of 2 pi i / n from the
- * twiddle table (w[0] = 0).
+ * where shift = 14 - bit_length(OR over i of (v[i] ^ (v[i] >> 31))) (0 when that OR is 0),
+ * so |out| <= 2^14 (the OR of v for v >= 0 and -v - 1 for v < 0 has the bit length of the
+ * largest of them). The Hann window is w[i] = (32768 - C(i)) >> 2 with C(i) the Q15 cosine
+ * of 2 pi i / n from the twiddle table (w[0] = 0), held in flash as one 512-point half table.
  *
  * @param work  @p n int32 scratch values.
  * @param out   @p n values, the FFT input (the FFT buffer needs n + 2).
@@ -65,7 +66,8 @@ int tinyml_features_prepare(const int16_t *x, size_t n, int dc_remove, uint16_t 
 
 /**
  * @brief Log power of bins [lo, hi) in Q8.8, in absolute units of (DFT/n)^2:
- * log2_q8(sum power[k]) - 512 * shift.
+ * log2_q8(sum power[k]) - 512 * shift, or TINYML_LOG2_Q8_ZERO when the sum is 0 (so silence
+ * maps to one value whatever the shift).
  *
  * @retval 0 on success; -EINVAL on NULL or lo >= hi or hi > n_bins.
  */
@@ -98,7 +100,8 @@ int tinyml_features_spectral_crest_q8(const uint16_t *mag, size_t n_bins, int32_
 /**
  * @brief The @p k strongest bins among 1..n_bins-1 by power (ties: lower bin first), in
  * descending order; @p bins gets their indices and @p log_power their log2_q8 power minus
- * 512 * shift. Missing entries (k > n_bins - 1) get bin 0 and TINYML_LOG2_Q8_ZERO.
+ * 512 * shift (TINYML_LOG2_Q8_ZERO for a zero power). Missing entries (k > n_bins - 1) get
+ * bin 0 and TINYML_LOG2_Q8_ZERO.
  *
  * @retval 0 on success; -EINVAL on NULL, @p n_bins < 2, or @p k not 1..8.
  */

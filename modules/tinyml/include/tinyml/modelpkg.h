@@ -74,6 +74,14 @@ struct tinyml_modelpkg_info {
 };
 
 /**
+ * @brief Fill @p e with this firmware's identity: tinyml_ops_manifest_digest and
+ *        tinyml_runtime_id (generated from ops_manifest.yaml), the given key, pipeline and arena;
+ *        min_version 0.
+ */
+void tinyml_modelpkg_expect_firmware(struct tinyml_modelpkg_expect *e, const uint8_t *spki,
+				     uint32_t feature_pipeline_id, uint32_t arena_bytes);
+
+/**
  * @brief Verify the package at the start of flash area @p fa (a model slot).
  *
  * @retval 0 if the package is valid for this firmware; @p info is filled.

@@ -161,7 +161,8 @@ int tinyml_platform_flash_program(const struct tinyml_flash_area *fa, uint32_t o
 		}
 	}
 	if (op_is_cut(sim)) {
-		size_t done = len != 0u ? next_random(sim) % len : 0u;
+		/* 0..len bytes done: len is a write that completed but never reported success */
+		size_t done = next_random(sim) % (len + 1u);
 
 		for (i = 0u; i < done; i++) {
 			mem[i] &= data[i];

@@ -4,7 +4,8 @@
  * One simulated chip (struct tinyml_flash_sim) powers any number of areas. It enforces the
  * rules of NOR flash (erase sets 0xFF, program only clears bits, aligned writes), wears a
  * sector out after a configurable number of erases, and can cut power at any program or erase,
- * leaving that operation torn: a random prefix done, the byte after it half done.
+ * leaving that operation torn: a random prefix done, the byte after it half done (or, now and
+ * then, the whole operation done but reported as failed).
  */
 #ifndef TINYML_PORTS_HOST_FLASH_SIM_H_
 #define TINYML_PORTS_HOST_FLASH_SIM_H_

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import CheckFailed, InputError
+from .files import read_input
 from .model_config import ModelConfig, SourceFormat
 
 
@@ -80,12 +81,15 @@ def _converter(tf: Any, cfg: ModelConfig) -> tuple[Any, Any]:
             return tf.lite.TFLiteConverter.from_saved_model(str(source)), None
         except (OSError, ValueError, RuntimeError) as err:
             raise InputError(source, f"cannot load SavedModel: {err}".splitlines()[0]) from None
+    # Keras names tensors from process-wide counters, and the names end up in the flatbuffer:
+    # a fresh session makes a second conversion in the same process give the same bytes.
+    tf.keras.backend.clear_session()
     try:
         model = tf.keras.models.load_model(source, compile=False)
     except (OSError, ValueError, TypeError) as err:
         raise InputError(source, f"cannot load Keras model: {err}".splitlines()[0]) from None
     # A fixed batch of 1 converts to far fewer ops (no dynamic-shape plumbing).
-    inputs = tf.keras.Input(shape=model.inputs[0].shape[1:], batch_size=1)
+    inputs = tf.keras.Input(shape=model.inputs[0].shape[1:], batch_size=1, name="input")
     fixed = tf.keras.Model(inputs, model(inputs))
     return tf.lite.TFLiteConverter.from_keras_model(fixed), model
 
@@ -109,12 +113,7 @@ def _int8_accuracy(tf: Any, tflite: bytes, x: Any, y: Any) -> float:
 
 def convert(cfg: ModelConfig) -> Conversion:
     if cfg.source_format is SourceFormat.TFLITE:
-        try:
-            return Conversion(cfg.source_path.read_bytes(), None, None)
-        except FileNotFoundError:
-            raise InputError(cfg.source_path, "source model not found") from None
-        except OSError as err:
-            raise InputError(cfg.source_path, f"cannot read: {err.strerror}") from None
+        return Conversion(read_input(cfg.source_path, "source model"), None, None)
     tf = _quiet_tensorflow()
     samples = _representative(cfg)
     converter, float_model = _converter(tf, cfg)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from . import schema
+from .files import read_input
 
 FILE_IDENTIFIER = b"TFL3"
 OFFLINE_PLAN_METADATA = "OfflineMemoryAllocation"
@@ -114,12 +115,7 @@ def _decode(raw: Any) -> str:
 def load_tflite(path: str | Path, data: bytes | None = None) -> TfliteModel:
     file = Path(path)
     if data is None:
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise InputError(file, "file not found") from None
-        except OSError as err:
-            raise InputError(file, f"cannot read: {err.strerror}") from None
+        data = read_input(file)
     if len(data) < 16 or data[4:8] != FILE_IDENTIFIER:
         raise InputError(file, "not a TFLite model (no 'TFL3' flatbuffer identifier)")
     root = int.from_bytes(data[:4], "little")
@@ -147,6 +143,8 @@ def _from_model_t(file: Path, data: bytes, model_t: Any) -> TfliteModel:
     for i, t in enumerate(sub.tensors or []):
         if not 0 <= t.buffer < max(len(buffers), 1):
             raise InputError(file, f"corrupt TFLite model: tensor #{i} names buffer {t.buffer}")
+        if schema.type_name(int(t.type)).startswith("type") or not 0 <= t.type < 32:
+            raise InputError(file, f"corrupt TFLite model: tensor #{i} has unknown type {t.type}")
         buf = buffers[t.buffer] if buffers else None
         has_data = buf is not None and (
             (buf.data is not None and len(buf.data) > 0) or (buf.size or 0) > 0
