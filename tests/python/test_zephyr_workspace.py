@@ -71,6 +71,7 @@ ZEPHYR_BOOLS = [
     "SHELL",
     "TASK_WDT",
     "BOOTLOADER_MCUBOOT",
+    "AUDIO_DMIC",
     "SOC_FAMILY_ESPRESSIF_ESP32",
     "LOG",
 ]
