@@ -45,10 +45,7 @@ SENSOR = synth.SensorSettings(
     full_scale="accel +-8 g (4096 counts/g); gyro +-2000 dps (16.4 counts/dps)",
     channels=(
         *(synth.ChannelSpec(a, "g", 4096.0, 90e-6, 1.5e-4, 1.0e-3) for a in ("ax", "ay", "az")),
-        *(
-            synth.ChannelSpec(a, "dps", 16.4, 5e-3, 3.0e-4, 0.05)
-            for a in ("gx", "gy", "gz")
-        ),
+        *(synth.ChannelSpec(a, "dps", 16.4, 5e-3, 3.0e-4, 0.05) for a in ("gx", "gy", "gz")),
     ),
 )
 

@@ -42,7 +42,7 @@ MAINS_HZ = 50.0
 SENSOR = synth.SensorSettings(
     part="MEMS vibration accelerometer + split-core current transformer on a 16-bit ADC",
     odr_hz=ODR_HZ,
-    full_scale="accel +-8 g, 14-bit (1024 counts/g); current +-40 A on a 12-bit ADC (51.2 counts/A)",
+    full_scale="accel +-8 g, 14-bit (1024 counts/g); current +-40 A, 12-bit ADC (51.2 counts/A)",
     channels=(
         *(
             synth.ChannelSpec(axis, "g", 1024.0, 60e-6, 2.0e-4, 0.4e-3)
@@ -129,7 +129,9 @@ def healthy(
     cur += 0.04 * amps * np.sin(2 * np.pi * 3 * MAINS_HZ * t + 0.3)
     cur += 0.02 * amps * np.sin(2 * np.pi * 5 * MAINS_HZ * t + 1.1)
     ecc = 0.01 * amps
-    cur += ecc * (np.sin(2 * np.pi * MAINS_HZ * t - phase) + np.sin(2 * np.pi * MAINS_HZ * t + phase))
+    cur += ecc * (
+        np.sin(2 * np.pi * MAINS_HZ * t - phase) + np.sin(2 * np.pi * MAINS_HZ * t + phase)
+    )
     return vib, cur
 
 
@@ -150,7 +152,8 @@ def bearing_fault(
     side = 0.004 * severity * cond.pump.rated_amps
     bpfo_phase = 2 * np.pi * phase
     cur = side * (
-        np.sin(2 * np.pi * MAINS_HZ * t - bpfo_phase) + np.sin(2 * np.pi * MAINS_HZ * t + bpfo_phase)
+        np.sin(2 * np.pi * MAINS_HZ * t - bpfo_phase)
+        + np.sin(2 * np.pi * MAINS_HZ * t + bpfo_phase)
     )
     return vib, cur
 

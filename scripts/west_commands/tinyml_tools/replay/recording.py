@@ -147,9 +147,7 @@ def _read_csv(path: Path) -> Recording:
     try:
         table = np.array(rows, dtype=np.float64).reshape(len(rows), width)
     except ValueError:
-        bad = next(
-            (i + 2 for i, row in enumerate(rows) if not all(_is_number(c) for c in row)), 0
-        )
+        bad = next((i + 2 for i, row in enumerate(rows) if not all(_is_number(c) for c in row)), 0)
         raise InputError(path, f"line {bad} holds a value that is not a number") from None
     if len(rows) < 2:
         raise InputError(path, "needs at least two samples to know the sample rate")
@@ -206,7 +204,7 @@ def _read_wav(path: Path) -> Recording:
 
 
 def _write_wav(path: Path, rec: Recording) -> None:
-    rate = int(round(rec.sample_rate_hz))
+    rate = round(rec.sample_rate_hz)
     if rate != rec.sample_rate_hz:
         raise InputError(path, f"WAV needs an integer sample rate, not {rec.sample_rate_hz}")
     with wave.open(str(path), "wb") as wav:

@@ -57,7 +57,7 @@ def to_counts(
     The sign of each channel's tempco comes from ``rng`` (a part-to-part spread), so hot and cold
     sessions push gain and offset in directions the model cannot learn by rote.
     """
-    frames, nchan = physical.shape
+    frames, _nchan = physical.shape
     out = np.empty_like(physical)
     delta_t = temperature_c - REFERENCE_TEMP_C
     bandwidth = sensor.odr_hz / 2.0
@@ -89,12 +89,12 @@ def damped_modes(
 
 def half_sine(fs: float, duration_s: float) -> FloatArray:
     """Contact force of an impact: a half sine of the contact time, unit area."""
-    n = max(1, int(round(duration_s * fs)))
+    n = max(1, round(duration_s * fs))
     # Sample the pulse finely, then integrate per output sample so short pulses keep their area.
     fine = 16
     tt = (np.arange(n * fine) + 0.5) / (n * fine)
     pulse = np.sin(np.pi * tt).reshape(n, fine).mean(axis=1)
-    return pulse / pulse.sum()
+    return np.asarray(pulse / pulse.sum(), dtype=np.float64)
 
 
 def min_jerk(n: int) -> FloatArray:
@@ -119,7 +119,8 @@ def rotation_matrix(axis: Sequence[float], angle_rad: float) -> FloatArray:
     a = np.asarray(axis, dtype=np.float64)
     a = a / np.linalg.norm(a)
     k = np.array([[0, -a[2], a[1]], [a[2], 0, -a[0]], [-a[1], a[0], 0]])
-    return np.eye(3) + np.sin(angle_rad) * k + (1 - np.cos(angle_rad)) * (k @ k)
+    rot = np.eye(3) + np.sin(angle_rad) * k + (1 - np.cos(angle_rad)) * (k @ k)
+    return np.asarray(rot, dtype=np.float64)
 
 
 def place_events(
