@@ -1,0 +1,1 @@
+"""Model packaging: model.yaml, conversion, operator checks, arena sizing, signed packages."""
