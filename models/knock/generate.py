@@ -30,11 +30,11 @@ from tinyml_tools.replay.recording import Recording
 GENERATOR_VERSION = "1.0.0"
 EXAMPLE = "knock"
 CLASSES = ("background", "knock")
-ODR_HZ = 800.0
+ODR_HZ = 1600.0
 G = 9.81
 
 SENSOR = synth.SensorSettings(
-    part="ADXL343-class MEMS accelerometer",
+    part="ADXL343-class MEMS accelerometer at 1600 Hz",
     odr_hz=ODR_HZ,
     full_scale="+-4 g, full resolution 3.9 mg/LSB (256 counts/g), right-justified",
     channels=tuple(
@@ -82,11 +82,11 @@ class Condition:
 
 
 DOORS = {
-    "wood": Door("wood", 92.0, (1.0, 1.9, 2.85, 3.7), 0.045),
-    "mdf": Door("mdf", 74.0, (1.0, 2.05, 3.0, 4.1), 0.06),
-    "hollow_core": Door("hollow_core", 108.0, (1.0, 1.7, 2.6, 3.3), 0.05),
+    "wood": Door("wood", 92.0, (1.0, 1.9, 2.85, 3.7, 5.1, 6.6), 0.045),
+    "mdf": Door("mdf", 74.0, (1.0, 2.05, 3.0, 4.1, 5.6, 7.3), 0.06),
+    "hollow_core": Door("hollow_core", 108.0, (1.0, 1.7, 2.6, 3.3, 4.6, 6.0), 0.05),
     # held out: a steel-skinned door, stiffer and ringing longer
-    "steel_skin": Door("steel_skin", 125.0, (1.0, 2.2, 3.1, 4.3), 0.025),
+    "steel_skin": Door("steel_skin", 125.0, (1.0, 2.2, 3.1, 4.3, 5.8, 7.0), 0.025),
 }
 MOUNTINGS = {
     "adhesive_center": Mounting("adhesive_center", 260.0, 0.25, 0.0, 2.0, 1),
@@ -233,7 +233,7 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
     frame = sensor_frame(cond.mounting)
     panel = background(cond, rng, n)
     pieces: list[tuple[str, np.ndarray, float]] = []
-    for _ in range(int(seconds / 9)):
+    for _ in range(int(seconds / 5)):
         seq, dur = knock_sequence(cond, rng)
         pieces.append(("knock", seq, dur))
     makers = [
@@ -242,10 +242,10 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
         lambda: footsteps(rng),
         lambda: handle_rattle(rng),
     ]
-    for i in range(int(seconds / 6)):
+    for i in range(int(seconds / 4)):
         piece = makers[i % len(makers)]()
         pieces.append(("background", piece, piece.shape[0] / ODR_HZ))
-    starts = synth.place_events(rng, seconds, [p[1].shape[0] / ODR_HZ for p in pieces], 0.6)
+    starts = synth.place_events(rng, seconds, [p[1].shape[0] / ODR_HZ for p in pieces], 0.5)
     events = []
     for (kind, piece, dur), start in zip(pieces, starts, strict=True):
         if np.isnan(start):

@@ -18,13 +18,13 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import numpy.typing as npt  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import numpy.typing as npt
 
-from ..errors import InputError  # noqa: E402
-from .labels import LabeledEvent  # noqa: E402
-from .metrics import Detection, Metrics  # noqa: E402
+from ..errors import InputError
+from .labels import LabeledEvent
+from .metrics import Detection, Metrics
 
 _COLORS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860")
 
@@ -49,9 +49,11 @@ def plot_timeline(
 ) -> None:
     fig, ax = plt.subplots(figsize=(12, 3.6), dpi=100)
     for ev in labels:
-        color = _COLORS[timeline.classes.index(ev.label) % len(_COLORS)] if ev.label in (
-            timeline.classes
-        ) else "#999999"
+        color = (
+            _COLORS[timeline.classes.index(ev.label) % len(_COLORS)]
+            if ev.label in (timeline.classes)
+            else "#999999"
+        )
         ax.axvspan(ev.start, ev.end, color=color, alpha=0.18, lw=0)
     for i, cls in enumerate(timeline.classes):
         if i == 0 and len(timeline.classes) > 1:
@@ -69,7 +71,9 @@ def plot_timeline(
     ax.set_ylim(0, 1.08)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("score")
-    ax.set_title(title + "  (shaded: labelled events, triangles: device events, dashed: thresholds)")
+    ax.set_title(
+        title + "  (shaded: labelled events, triangles: device events, dashed: thresholds)"
+    )
     ax.legend(loc="upper right", fontsize=8, markerscale=3)
     fig.tight_layout()
     fig.savefig(path)
