@@ -1,0 +1,66 @@
+"""The Q15 real FFT of modules/tinyml/core/fft.c, step for step in int64 numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinyml_tools.features.fixed import IntArray, isqrt
+from tinyml_tools.features.tables import TWIDDLE_N, TWIDDLES
+
+FFT_LENGTHS = (16, 32, 64, 128, 256, 512)
+
+
+def _bit_reverse(m: int) -> IntArray:
+    bits = m.bit_length() - 1
+    return np.array([int(f"{i:0{bits}b}"[::-1], 2) if bits else 0 for i in range(m)], np.int64)
+
+
+def rfft_q15(x: IntArray) -> IntArray:
+    """Bins 0..n/2 of x (|x| <= 2^14) as an (n/2 + 1, 2) array of (re, im) ~ DFT(x) / n."""
+    x = np.asarray(x, np.int64)
+    n = x.size
+    if n not in FFT_LENGTHS:
+        raise ValueError(f"FFT length {n} not supported")
+    m = n // 2
+    rev = _bit_reverse(m)
+    zr, zi = x[0::2][rev].copy(), x[1::2][rev].copy()
+    h = 1
+    while h < m:
+        step = (TWIDDLE_N // 2) // h
+        j = np.arange(h)
+        c = TWIDDLES[j * step, 0].copy()
+        s = TWIDDLES[j * step, 1]
+        c[0] = 32768  # the j = 0 twiddle is exactly 1 in the C code
+        ar, ai = zr.reshape(-1, 2 * h)[:, :h] * 32768, zi.reshape(-1, 2 * h)[:, :h] * 32768
+        br, bi = zr.reshape(-1, 2 * h)[:, h:], zi.reshape(-1, 2 * h)[:, h:]
+        tr = br * c + bi * s
+        ti = bi * c - br * s
+        zr = np.concatenate([(ar + tr + 32768) >> 16, (ar - tr + 32768) >> 16], axis=1).ravel()
+        zi = np.concatenate([(ai + ti + 32768) >> 16, (ai - ti + 32768) >> 16], axis=1).ravel()
+        h *= 2
+    out = np.zeros((m + 1, 2), np.int64)
+    out[0] = ((zr[0] + zi[0] + 1) >> 1, 0)
+    out[m] = ((zr[0] - zi[0] + 1) >> 1, 0)
+    k = np.arange(1, m // 2 + 1)
+    q = m - k
+    step = TWIDDLE_N // (2 * m)
+    c, s = TWIDDLES[k * step, 0], TWIDDLES[k * step, 1]
+    er, ei = zr[k] + zr[q], zi[k] - zi[q]
+    dr, di = zr[k] - zr[q], zi[k] + zi[q]
+    # At k = q = m/2 both formulas give the same value (c = 0, dr = 0, ei = 0).
+    out[q, 0] = (er * 32768 - c * di + s * dr + 65536) >> 17
+    out[q, 1] = (-ei * 32768 - c * dr - s * di + 65536) >> 17
+    out[k, 0] = (er * 32768 + c * di - s * dr + 65536) >> 17
+    out[k, 1] = (ei * 32768 - c * dr - s * di + 65536) >> 17
+    return out
+
+
+def power(bins: IntArray) -> IntArray:
+    """re^2 + im^2 of each bin."""
+    b = np.asarray(bins, np.int64)
+    return b[:, 0] * b[:, 0] + b[:, 1] * b[:, 1]
+
+
+def magnitude(pw: IntArray) -> IntArray:
+    """floor(sqrt(power)), saturated to 65535."""
+    return np.minimum(isqrt(pw), 65535)
