@@ -1,5 +1,5 @@
 """The host build of the portable core (build/host/libtinyml_host.so) through ctypes: the
-same C feature pipeline, trigger and decision code the firmware runs."""
+same C feature pipeline (``tinyml_tools.native``), trigger and decision code the firmware runs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import TinymlError, ToolMissing
+from ..features.pipeline import PipelineConfig
+from ..native.features import NativePipeline
 from ..paths import BUILD_DIR
 from .settings import DecisionSettings
 
@@ -85,40 +87,6 @@ def library() -> Any:
             raise ToolMissing(str(LIBRARY), "build the host library first: make host")
         _lib = ctypes.CDLL(str(LIBRARY))
     return _lib
-
-
-class Pipeline:
-    """``tinyml_pipeline_run`` over one window (axis-major int16 samples)."""
-
-    def __init__(self, lib: Any, blob: bytes) -> None:
-        self._lib = lib
-        self._cfg = (ctypes.c_uint64 * 64)()  # >= sizeof(struct tinyml_pipeline_config)
-        raw = (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob)
-        _check("tinyml_pipeline_parse", lib.tinyml_pipeline_parse(raw, len(blob), self._cfg))
-        self.count = _check(
-            "tinyml_pipeline_feature_count", lib.tinyml_pipeline_feature_count(self._cfg)
-        )
-        self.input_len = _check(
-            "tinyml_pipeline_input_len", lib.tinyml_pipeline_input_len(self._cfg)
-        )
-        window = self.input_len  # scratch is sized by the FFT length, at most input_len
-        self._scratch_len = 10 * window + 16
-        self._scratch = (ctypes.c_uint32 * (self._scratch_len // 4 + 1))()
-        self._out = np.zeros(self.count, dtype=np.int32)
-
-    def run(self, samples: npt.NDArray[np.int16]) -> npt.NDArray[np.int32]:
-        x = np.ascontiguousarray(samples, dtype=np.int16)
-        n = self._lib.tinyml_pipeline_run(
-            self._cfg,
-            x.ctypes.data_as(ctypes.POINTER(ctypes.c_int16)),
-            ctypes.c_size_t(x.size),
-            self._scratch,
-            ctypes.c_size_t(self._scratch_len),
-            self._out.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
-            ctypes.c_size_t(self.count),
-        )
-        _check("tinyml_pipeline_run", n)
-        return self._out.copy()
 
 
 class Trigger:
@@ -208,8 +176,8 @@ class Core:
     def __init__(self) -> None:
         self._lib = library()
 
-    def pipeline(self, blob: bytes) -> Pipeline:
-        return Pipeline(self._lib, blob)
+    def pipeline(self, cfg: PipelineConfig) -> NativePipeline:
+        return NativePipeline(cfg)
 
     def trigger(self, mode: str, axes: int, threshold: int, hold_ms: int) -> Trigger:
         return Trigger(self._lib, mode, axes, threshold, hold_ms)

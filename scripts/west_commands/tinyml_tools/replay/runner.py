@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
-from ..features.pipeline import encode_pipeline, pipeline_id
+from ..features.pipeline import pipeline_id
 from . import device
 from .metrics import Detection
 from .model import ModelInfo, TflmModel
@@ -100,14 +100,13 @@ class DevicePipeline:
             label: settings.thresholds.get(label, info.thresholds.get(label, 0.5))
             for label in info.labels
         }
-        self.blob = encode_pipeline(cfg)
 
     def replay(self, rec: Recording, rec_path: Path) -> ReplayResult:
         cfg = self.settings.pipeline
         columns = check_compatible(rec, rec_path, self.settings)
         samples = np.ascontiguousarray(rec.samples[:, columns])
         core = device.Core()
-        features = core.pipeline(self.blob)
+        features = core.pipeline(cfg)
         trig_cfg = self.settings.trigger
         trigger = (
             core.trigger(trig_cfg.mode.value, cfg.axes, trig_cfg.threshold, trig_cfg.hold_ms)

@@ -1,0 +1,163 @@
+"""Shared steps of the example training scripts (``models/<example>/train.py``).
+
+Reproducible (seeds fixed, deterministic ops, data generated from fixed seeds), fast (small
+models, few epochs) and incremental: a model directory records the SHA-256 of everything its
+model depends on (generator, training script, pipeline, feature reference code); when that is
+unchanged and the artifacts exist, the committed model is reused instead of retrained.
+
+TensorFlow is imported only by the functions that need it, through ``tf_keras`` (Keras 2, which
+tensorflow-model-optimization's quantization-aware training needs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..paths import REPO_ROOT
+
+SEED = 1234
+DIGEST_FILE = "inputs.json"
+# Code every example model depends on besides its own folder's generator/train/pipeline.
+SHARED_INPUTS = (
+    "scripts/west_commands/tinyml_tools/replay/synth.py",
+    "scripts/west_commands/tinyml_tools/replay/dataset.py",
+    "scripts/west_commands/tinyml_tools/replay/trainset.py",
+    "scripts/west_commands/tinyml_tools/replay/training.py",
+    "scripts/west_commands/tinyml_tools/features/compute.py",
+    "scripts/west_commands/tinyml_tools/features/spectral.py",
+    "scripts/west_commands/tinyml_tools/features/fft.py",
+    "scripts/west_commands/tinyml_tools/features/fixed.py",
+    "scripts/west_commands/tinyml_tools/features/time_domain.py",
+    "scripts/west_commands/tinyml_tools/features/tables.py",
+    "scripts/west_commands/tinyml_tools/features/pipeline.py",
+)
+OWN_INPUTS = ("generate.py", "train.py", "pipeline.yaml")
+
+
+def inputs_digest(model_dir: Path) -> dict[str, str]:
+    """SHA-256 of each input file (repository-relative names) and of all of them together."""
+    files = [model_dir / name for name in OWN_INPUTS] + [REPO_ROOT / p for p in SHARED_INPUTS]
+    digests: dict[str, str] = {}
+    for f in files:
+        rel = f.resolve().relative_to(REPO_ROOT).as_posix()
+        digests[rel] = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else "missing"
+    total = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
+    return {"inputs_sha256": total} | digests
+
+
+def is_current(model_dir: Path, artifacts: Iterable[Path]) -> bool:
+    """True when the recorded digest matches the inputs now and every artifact exists."""
+    record = model_dir / DIGEST_FILE
+    if not record.is_file() or not all(a.is_file() for a in artifacts):
+        return False
+    try:
+        saved = json.loads(record.read_text()).get("inputs_sha256")
+    except (OSError, ValueError):
+        return False
+    return bool(saved == inputs_digest(model_dir)["inputs_sha256"])
+
+
+def record_inputs(model_dir: Path, extra: dict[str, Any]) -> None:
+    data: dict[str, Any] = dict(inputs_digest(model_dir))
+    data["training"] = extra
+    (model_dir / DIGEST_FILE).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def keras() -> Any:
+    """tf_keras with seeds fixed and deterministic kernels."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+    import tensorflow as tf
+    import tf_keras
+
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(2)
+    tf_keras.utils.set_random_seed(SEED)
+    tf.config.experimental.enable_op_determinism()
+    return tf_keras
+
+
+def standardizer(x: npt.NDArray[Any]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Per-feature scale and offset that map training features to about zero mean, unit
+    variance; the model applies them as its first layer (MUL + ADD), so the firmware feeds raw
+    int32 features."""
+    flat = x.reshape(-1, x.shape[-1]).astype(np.float64)
+    mean = flat.mean(axis=0)
+    std = flat.std(axis=0) + 1.0
+    return (1.0 / std).astype(np.float32), (-mean / std).astype(np.float32)
+
+
+def class_weights(y: npt.NDArray[np.int64], n_classes: int) -> dict[int, float]:
+    counts = np.bincount(y[y >= 0], minlength=n_classes).astype(np.float64)
+    counts[counts == 0] = 1.0
+    weights = counts.sum() / (n_classes * counts)
+    return {i: float(np.sqrt(w)) for i, w in enumerate(weights)}
+
+
+def to_tflite(
+    model: Any,
+    representative: npt.NDArray[Any],
+    out_int8: Path,
+    out_float: Path,
+    quantize_scope: Callable[[], Any] | None = None,
+) -> None:
+    """Write the float model and the full-integer int8 model (int8 input and output)."""
+    import tensorflow as tf
+
+    def convert(int8: bool) -> bytes:
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        if int8:
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+
+            def rep() -> Iterable[list[npt.NDArray[np.float32]]]:
+                for row in representative:
+                    yield [row[None].astype(np.float32)]
+
+            converter.representative_dataset = rep
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            converter.inference_input_type = tf.int8
+            converter.inference_output_type = tf.int8
+        return bytes(converter.convert())
+
+    if quantize_scope is not None:
+        with quantize_scope():
+            int8_bytes, float_bytes = convert(True), convert(False)
+    else:
+        int8_bytes, float_bytes = convert(True), convert(False)
+    out_int8.write_bytes(int8_bytes)
+    out_float.write_bytes(float_bytes)
+
+
+def split_by_session(
+    session_ids: npt.NDArray[np.int64], every: int = 5
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Train/validation masks: every ``every``-th session is validation (same conditions as
+    training, never the held-out split)."""
+    val = session_ids % every == every - 1
+    return ~val, val
+
+
+def summary_line(name: str, metrics: dict[str, float], seconds: float) -> str:
+    figures = ", ".join(f"{k} {v:.3f}" for k, v in metrics.items())
+    return f"{name}: {figures} ({seconds:.0f} s)"
+
+
+def accuracy(model: Any, x: npt.NDArray[Any], y: npt.NDArray[np.int64]) -> float:
+    keep = y >= 0
+    if not keep.any():
+        return float("nan")
+    pred = np.argmax(model.predict(x[keep].astype(np.float32), verbose=0), axis=1)
+    return float(np.mean(pred == y[keep]))
+
+
+def stack_inputs(parts: Sequence[npt.NDArray[Any]]) -> npt.NDArray[np.float32]:
+    return np.concatenate(parts).astype(np.float32)
