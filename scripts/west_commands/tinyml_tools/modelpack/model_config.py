@@ -26,7 +26,6 @@ class SourceFormat(Enum):
 
 class QuantMode(Enum):
     INT8_PTQ = "int8_ptq"
-    INT8_QAT = "int8_qat"
 
 
 @dataclass(frozen=True)
@@ -108,8 +107,6 @@ def _from_valid(directory: Path, file: Path, data: dict[str, Any]) -> ModelConfi
     source = data["source"]
     source_format = SourceFormat(source["format"])
     mode = QuantMode(quant.get("mode", "int8_ptq"))
-    if mode is QuantMode.INT8_QAT and source_format is not SourceFormat.KERAS:
-        raise InputError(file, "/quantization/mode: int8_qat needs a keras source")
     rep = quant.get("representative_data")
     needs_rep = source_format is not SourceFormat.TFLITE
     if needs_rep and rep is None:

@@ -1,0 +1,238 @@
+"""The TFLM tensor arena a model needs on a 32-bit Cortex-M with CMSIS-NN kernels.
+
+head: activations and kernel scratch, placed like TFLM's GreedyMemoryPlanner (same lifetimes,
+16-byte aligned sizes, largest first, first fit) -- or at the offsets of an embedded offline
+plan. tail: persistent allocations, from the 32-bit sizes of TFLM's structs and of each
+CMSIS-NN kernel's OpData (docs/model-pack.md lists them and where they come from). The
+figure is the larger of head + tail and the peak while TFLM plans memory (its AllocationInfo
+array and the planner's working arrays sit above the tail then). Checked against TFLM + CMSIS-NN
+built for the emulated Cortex-M4F (docs/model-pack.md, "Arena").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import schema
+from .cmsis_nn_scratch import scratch_bytes
+from .tflite_model import Operator, TfliteModel
+
+ALIGN = 16  # MicroArenaBufferAlignment()
+
+# 32-bit sizes (arm-none-eabi, TFLM with TF_LITE_STATIC_MEMORY).
+SIZEOF_EVAL_TENSOR = 12  # TfLiteEvalTensor
+SIZEOF_NODE_AND_REGISTRATION = 32  # TfLiteNode (28) + registration pointer
+SIZEOF_TFLITE_TENSOR = 32  # persistent TfLiteTensor of each model input/output
+SIZEOF_IO_QUANTIZATION = 20  # TfLiteAffineQuantization (12) + zero_point TfLiteIntArray (8)
+SIZEOF_ALLOCATION_INFO = 24  # AllocationInfo, temporary while planning
+PLANNER_BYTES_PER_BUFFER = 40  # GreedyMemoryPlanner::per_buffer_size()
+SIZEOF_SCRATCH_HANDLE = 4  # ScratchBufferHandle
+# Allocator, planner and interpreter-context objects TFLM places in the tail whatever the model
+# (MicroAllocator, GreedyMemoryPlanner, buffer allocators, SubgraphAllocations, MicroGraph).
+TAIL_FIXED = 160
+
+# Persistent OpData of each kernel (TFLM kernels/cmsis_nn/*.cc and the reference kernels),
+# 32-bit: op -> bytes. Ops not listed allocate at most OPDATA_DEFAULT.
+OPDATA_BYTES: dict[int, int] = {
+    schema.BuiltinOperator.FULLY_CONNECTED: 72,
+    schema.BuiltinOperator.CONV_2D: 60,
+    schema.BuiltinOperator.DEPTHWISE_CONV_2D: 60,
+    schema.BuiltinOperator.AVERAGE_POOL_2D: 36,
+    schema.BuiltinOperator.MAX_POOL_2D: 36,
+    schema.BuiltinOperator.SOFTMAX: 64,
+    schema.BuiltinOperator.RESHAPE: 0,
+    schema.BuiltinOperator.SQUEEZE: 0,
+    schema.BuiltinOperator.EXPAND_DIMS: 0,
+}
+OPDATA_DEFAULT = 96
+# Builtin option structs (TfLiteXxxParams) the flatbuffer parser allocates per op, upper bounds.
+PARAMS_BYTES: dict[int, int] = {
+    schema.BuiltinOperator.FULLY_CONNECTED: 16,
+    schema.BuiltinOperator.CONV_2D: 32,
+    schema.BuiltinOperator.DEPTHWISE_CONV_2D: 32,
+    schema.BuiltinOperator.AVERAGE_POOL_2D: 32,
+    schema.BuiltinOperator.MAX_POOL_2D: 32,
+    schema.BuiltinOperator.SOFTMAX: 4,
+    schema.BuiltinOperator.RESHAPE: 36,
+}
+PARAMS_DEFAULT = 40
+PER_CHANNEL_OPS = {
+    schema.BuiltinOperator.CONV_2D,
+    schema.BuiltinOperator.DEPTHWISE_CONV_2D,
+}
+
+
+def align(n: int) -> int:
+    return (n + ALIGN - 1) & ~(ALIGN - 1)
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """One block the planner places: a tensor's data or a kernel's scratch buffer."""
+
+    name: str
+    size: int  # aligned
+    first: int
+    last: int
+    offline_offset: int | None = None
+
+
+@dataclass(frozen=True)
+class ArenaEstimate:
+    total: int
+    head: int
+    tail: int
+    lower_bound: int
+    planning_peak: int
+    offsets: tuple[int, ...]  # planner offset of each buffer of `buffers`
+    buffers: tuple[Buffer, ...]
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "head": self.head,
+            "tail": self.tail,
+            "lower_bound": self.lower_bound,
+        }
+
+
+def tensor_buffers(model: TfliteModel) -> list[Buffer]:
+    """Non-persistent tensors and their lifetimes, as AllocationInfoBuilder marks them."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+
+    def touch(index: int, scope: int, created: bool) -> None:
+        if created:
+            first.setdefault(index, scope)
+        last[index] = scope
+
+    for index in model.inputs:
+        touch(index, 0, True)
+        touch(index, 0, False)
+    for i, op in enumerate(model.operators):
+        scope = i + 1
+        for index in op.outputs:
+            first.setdefault(index, scope)
+        for index in (*op.inputs, *op.outputs):
+            if index >= 0:
+                last[index] = scope
+    end = len(model.operators)
+    for index in model.outputs:
+        first.setdefault(index, end)
+        last[index] = end
+    buffers = []
+    for index in sorted(first):
+        tensor = model.tensors[index]
+        if tensor.is_constant or tensor.is_variable or tensor.nbytes == 0:
+            continue
+        buffers.append(Buffer(f"tensor {index}", align(tensor.nbytes), first[index], last[index]))
+    return buffers
+
+
+def scratch_buffers(model: TfliteModel) -> list[Buffer]:
+    out = []
+    for i, op in enumerate(model.operators):
+        size = scratch_bytes(model, op)
+        if size > 0:
+            out.append(Buffer(f"scratch of operator {i}", align(size), i + 1, i + 1))
+    return out
+
+
+def _overlap(a: Buffer, b: Buffer) -> bool:
+    return not (a.first > b.last or a.last < b.first)
+
+
+def greedy_plan(buffers: list[Buffer]) -> tuple[int, list[int]]:
+    """Offsets as TFLM's GreedyMemoryPlanner computes them; returns (head size, offsets)."""
+    offsets = [-1] * len(buffers)
+    offline = [i for i, b in enumerate(buffers) if b.offline_offset is not None]
+    # Online buffers enter in reverse order, then a stable sort by size, largest first.
+    online = [i for i in reversed(range(len(buffers))) if buffers[i].offline_offset is None]
+    online.sort(key=lambda i: -buffers[i].size)
+    placed: list[int] = []
+    for i in offline:
+        offsets[i] = int(buffers[i].offline_offset or 0)
+        placed.append(i)
+    for i in online:
+        want = buffers[i]
+        active = sorted(
+            (j for j in placed if _overlap(buffers[j], want)), key=lambda j: offsets[j]
+        )
+        candidate = 0
+        for j in active:
+            if offsets[j] - candidate >= want.size:
+                break
+            candidate = max(candidate, offsets[j] + buffers[j].size)
+        offsets[i] = candidate
+        placed.append(i)
+    head = max((offsets[i] + b.size for i, b in enumerate(buffers)), default=0)
+    return head, offsets
+
+
+def lower_bound(buffers: list[Buffer]) -> int:
+    """No plan of this schedule can use less: the most bytes alive at one op step."""
+    steps = {s for b in buffers for s in (b.first, b.last)}
+    return max(
+        (sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0
+    )
+
+
+def _op_tail(model: TfliteModel, op: Operator) -> int:
+    bytes_ = align(OPDATA_BYTES.get(op.code, OPDATA_DEFAULT)) if OPDATA_BYTES.get(
+        op.code, OPDATA_DEFAULT
+    ) else 0
+    if op.code in PER_CHANNEL_OPS:
+        channels = model.tensors[op.outputs[0]].shape[-1]
+        bytes_ += 2 * align(4 * channels)  # per-channel multipliers and shifts
+    elif op.code == schema.BuiltinOperator.FULLY_CONNECTED and len(op.inputs) > 1:
+        weights = model.tensors[op.inputs[1]]
+        if len(weights.scales) > 1:
+            bytes_ += 2 * align(4 * len(weights.scales))
+    return bytes_ + PARAMS_BYTES.get(op.code, PARAMS_DEFAULT)
+
+
+def tail_bytes(model: TfliteModel, n_scratch: int) -> int:
+    io = len(model.inputs) + len(model.outputs)
+    return (
+        TAIL_FIXED
+        + align(SIZEOF_EVAL_TENSOR * len(model.tensors))
+        + align(SIZEOF_NODE_AND_REGISTRATION * len(model.operators))
+        + io * (align(SIZEOF_TFLITE_TENSOR) + align(SIZEOF_IO_QUANTIZATION))
+        + align(4 * len(model.inputs))
+        + align(4 * len(model.outputs))
+        + align(SIZEOF_SCRATCH_HANDLE * n_scratch)
+        + sum(_op_tail(model, op) for op in model.operators)
+    )
+
+
+def _offline(offsets: list[int], buffer: Buffer) -> int | None:
+    offset = offsets[int(buffer.name.split()[1])]
+    return None if offset < 0 else offset
+
+
+def estimate_arena(model: TfliteModel) -> ArenaEstimate:
+    tensors = tensor_buffers(model)
+    offline_offsets = model.offline_offsets()
+    if offline_offsets is not None:
+        tensors = [
+            Buffer(b.name, b.size, b.first, b.last, _offline(offline_offsets, b)) for b in tensors
+        ]
+    buffers = tensors + scratch_buffers(model)
+    head, offsets = greedy_plan(buffers)
+    n_scratch = len(buffers) - len(tensors)
+    tail = align(tail_bytes(model, n_scratch))
+    planning = (
+        tail
+        + align(SIZEOF_ALLOCATION_INFO * (len(model.tensors) + n_scratch))
+        + align(PLANNER_BYTES_PER_BUFFER * len(buffers))
+    )
+    total = align(max(head + tail, planning))
+    return ArenaEstimate(
+        total=total,
+        head=head,
+        tail=total - head,
+        lower_bound=lower_bound(buffers),
+        planning_peak=planning,
+        offsets=tuple(offsets),
+        buffers=tuple(buffers),
+    )

@@ -1,0 +1,76 @@
+"""Scratch buffers the CMSIS-NN kernels request on a Cortex-M4/M7/M33 (DSP, no MVE).
+
+Each function mirrors the ``arm_*_get_buffer_size`` function of CMSIS-NN that TFLM's
+``kernels/cmsis_nn/*.cc`` Prepare calls, for the int8 case and the ``ARM_MATH_DSP`` build:
+
+- CONV_2D: ``arm_convolve_wrapper_s8_get_buffer_size_dsp``: 0 for a 1x1 conv without padding,
+  stride 1 (``arm_convolve_1x1_s8_fast``, GCC build), else
+  ``arm_convolve_s8_get_buffer_size`` = 2 * align4(kw * kh * cin) * sizeof(int16).
+- DEPTHWISE_CONV_2D: ``arm_depthwise_conv_wrapper_s8_get_buffer_size_dsp``: 0 unless
+  cin == cout, batch 1 and no dilation; then 0 for 3x3 with padding <= 1, else
+  cin * kw * kh * sizeof(int16).
+- AVERAGE_POOL_2D: ``arm_avgpool_s8_get_buffer_size_dsp`` = channels * sizeof(int32).
+- FULLY_CONNECTED: ``arm_fully_connected_s8_get_buffer_size_dsp`` = 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import schema
+from .tflite_model import Operator, TfliteModel
+
+_SAME = 0  # schema Padding.SAME
+
+
+def _dims(model: TfliteModel, index: int) -> tuple[int, ...]:
+    return model.tensors[index].shape if index >= 0 else ()
+
+
+def _padding(options: Any, in_h: int, in_w: int, k_h: int, k_w: int) -> tuple[int, int]:
+    if getattr(options, "padding", _SAME) != _SAME:
+        return 0, 0
+    pads = []
+    for size, k, stride, dil in (
+        (in_h, k_h, options.strideH, getattr(options, "dilationHFactor", 1) or 1),
+        (in_w, k_w, options.strideW, getattr(options, "dilationWFactor", 1) or 1),
+    ):
+        out = (size + stride - 1) // stride
+        total = max(0, (out - 1) * stride + (k - 1) * dil + 1 - size)
+        pads.append(total // 2)
+    return pads[0], pads[1]
+
+
+def _align4(n: int) -> int:
+    return (n + 3) & ~3
+
+
+def scratch_bytes(model: TfliteModel, op: Operator) -> int:
+    """Bytes of the scratch buffer the CMSIS-NN kernel of ``op`` requests (0 if none)."""
+    code = op.code
+    if code == schema.BuiltinOperator.CONV_2D:
+        n, in_h, in_w, cin = _dims(model, op.inputs[0])
+        _, k_h, k_w, _ = _dims(model, op.inputs[1])
+        pad_h, pad_w = _padding(op.options, in_h, in_w, k_h, k_w)
+        opts = op.options
+        one_by_one = (
+            k_h == 1 and k_w == 1 and pad_h == 0 and pad_w == 0 and opts.dilationWFactor == 1
+        )
+        if one_by_one and opts.strideH == 1 and opts.strideW == 1:
+            return 0
+        if one_by_one:
+            return 0
+        return 2 * _align4(k_w * k_h * cin) * 2
+    if code == schema.BuiltinOperator.DEPTHWISE_CONV_2D:
+        n, in_h, in_w, cin = _dims(model, op.inputs[0])
+        _, k_h, k_w, cout = _dims(model, op.inputs[1])
+        opts = op.options
+        if cin != cout or n != 1 or opts.dilationHFactor != 1 or opts.dilationWFactor != 1:
+            return 0
+        pad_h, pad_w = _padding(opts, in_h, in_w, k_h, k_w)
+        if k_h == 3 and k_w == 3 and pad_h <= 1 and pad_w <= 1:
+            return 0
+        return cin * k_w * k_h * 2
+    if code == schema.BuiltinOperator.AVERAGE_POOL_2D:
+        return _dims(model, op.outputs[0])[-1] * 4
+    return 0

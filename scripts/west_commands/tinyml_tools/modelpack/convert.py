@@ -1,0 +1,150 @@
+"""Keras / SavedModel -> full-integer int8 .tflite, with the accuracy drop of the int8 model.
+
+TensorFlow is imported here only, when a conversion is needed: `check`, `inspect` and
+`verify` never load it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import CheckFailed, InputError
+from .model_config import ModelConfig, SourceFormat
+
+
+@dataclass(frozen=True)
+class Conversion:
+    tflite: bytes
+    float_accuracy: float | None
+    int8_accuracy: float | None
+
+    @property
+    def accuracy_drop(self) -> float | None:
+        if self.float_accuracy is None or self.int8_accuracy is None:
+            return None
+        return self.float_accuracy - self.int8_accuracy
+
+
+def _load_array(path: Path, what: str) -> Any:
+    try:
+        data = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise InputError(path, f"{what} not found") from None
+    except (OSError, ValueError) as err:
+        raise InputError(path, f"{what} is not a .npy/.npz file ({err})") from None
+    return data
+
+
+def _representative(cfg: ModelConfig) -> Any:
+    path = cfg.quantization.representative_data
+    assert path is not None
+    data = _load_array(path, "representative data")
+    samples = data["x"] if hasattr(data, "files") else data
+    if samples.ndim < 2 or len(samples) == 0:
+        raise InputError(path, "representative data must be an array of samples (N, ...)")
+    return samples[: cfg.quantization.representative_samples].astype(np.float32)
+
+
+def _evaluation(cfg: ModelConfig) -> tuple[Any, Any] | None:
+    if cfg.evaluation_data is None:
+        return None
+    data = _load_array(cfg.evaluation_data, "evaluation data")
+    if not hasattr(data, "files") or "x" not in data.files or "y" not in data.files:
+        raise InputError(cfg.evaluation_data, "evaluation data must be an .npz with x and y")
+    return data["x"].astype(np.float32), data["y"].astype(np.int64)
+
+
+def _quiet_tensorflow() -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    return tf
+
+
+def _converter(tf: Any, cfg: ModelConfig) -> tuple[Any, Any]:
+    """The TFLite converter of the source, and the float model (Keras only)."""
+    source = cfg.source_path
+    if not source.exists():
+        raise InputError(source, "source model not found")
+    if cfg.source_format is SourceFormat.SAVED_MODEL:
+        try:
+            return tf.lite.TFLiteConverter.from_saved_model(str(source)), None
+        except (OSError, ValueError, RuntimeError) as err:
+            raise InputError(source, f"cannot load SavedModel: {err}".splitlines()[0]) from None
+    try:
+        model = tf.keras.models.load_model(source, compile=False)
+    except (OSError, ValueError, TypeError) as err:
+        raise InputError(source, f"cannot load Keras model: {err}".splitlines()[0]) from None
+    # A fixed batch of 1 converts to far fewer ops (no dynamic-shape plumbing).
+    spec = tf.TensorSpec([1, *model.inputs[0].shape[1:]], model.inputs[0].dtype)
+    func = tf.function(lambda x: model(x, training=False)).get_concrete_function(spec)
+    return tf.lite.TFLiteConverter.from_concrete_functions([func], model), model
+
+
+def _int8_accuracy(tf: Any, tflite: bytes, x: Any, y: Any) -> float:
+    interp = tf.lite.Interpreter(
+        model_content=tflite,
+        experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+    )
+    interp.allocate_tensors()
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    scale, zero = inp["quantization"]
+    correct = 0
+    for sample, label in zip(x, y, strict=True):
+        q = np.clip(np.round(sample / scale + zero), -128, 127).astype(np.int8)
+        interp.set_tensor(inp["index"], q.reshape(inp["shape"]))
+        interp.invoke()
+        correct += int(np.argmax(interp.get_tensor(out["index"])) == label)
+    return correct / len(y)
+
+
+def convert(cfg: ModelConfig) -> Conversion:
+    if cfg.source_format is SourceFormat.TFLITE:
+        try:
+            return Conversion(cfg.source_path.read_bytes(), None, None)
+        except FileNotFoundError:
+            raise InputError(cfg.source_path, "source model not found") from None
+        except OSError as err:
+            raise InputError(cfg.source_path, f"cannot read: {err.strerror}") from None
+    tf = _quiet_tensorflow()
+    samples = _representative(cfg)
+    converter, float_model = _converter(tf, cfg)
+
+    def representative() -> Iterator[list[Any]]:
+        for sample in samples:
+            yield [sample[np.newaxis, ...]]
+
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    if not cfg.quantization.per_channel:
+        converter._experimental_disable_per_channel = True
+    try:
+        tflite = bytes(converter.convert())
+    except Exception as err:  # the converter raises ConverterError, ValueError, ...
+        raise InputError(cfg.source_path, f"int8 conversion failed: {err}".splitlines()[0]) from None
+    evaluation = _evaluation(cfg)
+    if evaluation is None or float_model is None:
+        return Conversion(tflite, None, None)
+    x, y = evaluation
+    float_acc = float(np.mean(np.argmax(float_model.predict(x, verbose=0), axis=-1) == y))
+    int8_acc = _int8_accuracy(tf, tflite, x, y)
+    result = Conversion(tflite, float_acc, int8_acc)
+    drop = result.accuracy_drop
+    assert drop is not None
+    if drop > cfg.quantization.max_accuracy_drop:
+        raise CheckFailed(
+            f"{cfg.directory / 'model.yaml'}: int8 accuracy {int8_acc:.3f} is {drop:.3f} below "
+            f"the float model's {float_acc:.3f} (max_accuracy_drop "
+            f"{cfg.quantization.max_accuracy_drop})"
+        )
+    return result
