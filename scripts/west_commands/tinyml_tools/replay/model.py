@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InputError, TinymlError
+from ..errors import InputError
 
 
 @dataclass(frozen=True)
@@ -116,18 +116,14 @@ def _load_tflite(path: Path) -> ModelInfo:
 
 
 def _load_package(path: Path) -> ModelInfo:
-    try:
-        from ..modelpack import package  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise TinymlError(
-            f"{path}: reading model packages needs tinyml_tools.modelpack.package"
-        ) from None
-    pkg = package.read_package(path)
+    from ..modelpack.package import parse_package
+
+    pkg = parse_package(path)
+    if not pkg.hash_ok:
+        raise InputError(path, "SHA-256 mismatch: the package was modified or truncated")
+    meta = pkg.metadata
+    labels = tuple(meta.labels)
+    thresholds = {labels[i]: float(t) for i, t in meta.thresholds if i < len(labels)}
     return ModelInfo(
-        path,
-        pkg.tflite,
-        tuple(pkg.labels),
-        dict(pkg.thresholds),
-        int(pkg.feature_pipeline_id),
-        pkg.model_version,
+        path, pkg.payload, labels, thresholds, int(meta.feature_pipeline_id), meta.version_text
     )

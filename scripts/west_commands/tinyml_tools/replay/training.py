@@ -11,17 +11,23 @@ tensorflow-model-optimization's quantization-aware training needs).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..paths import REPO_ROOT
+from ..features.pipeline import load_pipeline
+from ..paths import BUILD_DIR, REPO_ROOT
+from . import trainset
+from .synth import Session
 
 SEED = 1234
 DIGEST_FILE = "inputs.json"
@@ -161,3 +167,89 @@ def accuracy(model: Any, x: npt.NDArray[Any], y: npt.NDArray[np.int64]) -> float
 
 def stack_inputs(parts: Sequence[npt.NDArray[Any]]) -> npt.NDArray[np.float32]:
     return np.concatenate(parts).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class ExampleSpec:
+    """What one example's train.py decides; :func:`train_example` does the rest."""
+
+    name: str
+    model_dir: Path
+    classes: tuple[str, ...]
+    channels: tuple[str, ...]
+    frames: int
+    session_seconds: float
+    epochs: int
+    min_overlap: float
+    # build(keras, n_features, scale, offset, batch) -> a compiled-ready keras.Model
+    build: Callable[[Any, int, npt.NDArray[np.float32], npt.NDArray[np.float32], int | None], Any]
+    # sessions(split, seconds) -> generated sessions (the example's generator)
+    sessions: Callable[[str, float], Sequence[Session]]
+    # wrap(model) -> model to train (e.g. quantization-aware); scope for loading it back
+    wrap: Callable[[Any], Any] | None = None
+    scope: Callable[[], Any] | None = None
+    learning_rate: float = 3e-3
+    batch_size: int = 64
+
+
+def train_example(spec: ExampleSpec, argv: Sequence[str] | None = None) -> int:
+    """The command line of ``models/<example>/train.py``: reuse or train, then export."""
+    parser = argparse.ArgumentParser(description=f"Train the {spec.name} example model.")
+    parser.add_argument("--force", action="store_true", help="retrain even when unchanged")
+    args = parser.parse_args(argv)
+    here = spec.model_dir
+    int8_path, float_path = here / f"{spec.name}.tflite", here / f"{spec.name}_float.tflite"
+    if not args.force and is_current(here, [int8_path, float_path]):
+        print(f"==> {spec.name}: inputs unchanged, reusing {int8_path.name}", flush=True)
+        return 0
+    start = time.monotonic()
+    cfg = load_pipeline(here / "pipeline.yaml")
+    print(f"==> {spec.name}: generating the training split", flush=True)
+    sessions = spec.sessions("train", spec.session_seconds)
+    print(f"==> {spec.name}: features of {len(sessions)} sessions (Python reference)", flush=True)
+    data = trainset.build(
+        sessions, cfg, spec.channels, spec.classes, spec.frames, spec.min_overlap,
+        cache_dir=BUILD_DIR / "cache" / spec.name,
+    )  # fmt: skip
+    k = keras()
+    train, val = split_by_session(data.session)
+    keep = data.y >= 0
+    x_tr, y_tr = data.x[train & keep].astype(np.float32), data.y[train & keep]
+    x_va, y_va = data.x[val & keep].astype(np.float32), data.y[val & keep]
+    scale, offset = standardizer(x_tr)
+    n_features = cfg.feature_count
+    model = spec.build(k, n_features, scale, offset, None)
+    if spec.wrap is not None:
+        model = spec.wrap(model)
+    model.compile(
+        optimizer=k.optimizers.Adam(spec.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    print(f"==> {spec.name}: training on {len(y_tr)} inputs ({spec.epochs} epochs)", flush=True)
+    model.fit(
+        x_tr, y_tr, epochs=spec.epochs, batch_size=spec.batch_size, shuffle=True, verbose=0,
+        class_weight=class_weights(y_tr, len(spec.classes)),
+    )  # fmt: skip
+    val_acc = accuracy(model, x_va, y_va)
+    single = spec.build(k, n_features, scale, offset, 1)
+    if spec.wrap is not None:
+        single = spec.wrap(single)
+    single.set_weights(model.get_weights())
+    rng = np.random.default_rng(SEED)
+    rep = x_tr[rng.choice(len(x_tr), size=min(500, len(x_tr)), replace=False)]
+    to_tflite(single, rep, int8_path, float_path, spec.scope)
+    seconds = time.monotonic() - start
+    params = int(single.count_params())
+    record_inputs(
+        here,
+        {
+            "parameters": params,
+            "validation_accuracy": round(val_acc, 4),
+            "training_inputs": len(y_tr),
+            "epochs": spec.epochs,
+        },
+    )
+    print(summary_line(spec.name, {"validation accuracy": val_acc}, seconds), flush=True)
+    print(f"    {params} parameters; int8 model {int8_path.stat().st_size} B", flush=True)
+    return 0
