@@ -82,7 +82,8 @@ HELDOUT = [
     Condition(USERS["u4"], -5.0, "quiet"),
     Condition(USERS["u4"], 45.0, "noisy"),
 ]
-SPLITS = {"train": TRAIN, "heldout": HELDOUT}
+# "val": the training conditions with other seeds, for choosing thresholds and settings.
+SPLITS = {"train": TRAIN, "val": TRAIN, "heldout": HELDOUT}
 
 
 @dataclass
@@ -278,7 +279,7 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
 
 
 def sessions(split: str, seconds: float) -> list[synth.Session]:
-    base = {"train": 3000, "heldout": 7000}[split]
+    base = {"train": 3000, "val": 3500, "heldout": 7000}[split]
     return [
         make_session(cond, seconds, base + i, f"{split}_{i:02d}")
         for i, cond in enumerate(SPLITS[split])

@@ -107,7 +107,8 @@ HELDOUT = [
     Condition(DOORS["wood"], MOUNTINGS["magnet_upper"], 50.0, "noisy"),
     Condition(DOORS["mdf"], MOUNTINGS["magnet_upper"], -10.0, "quiet"),
 ]
-SPLITS = {"train": TRAIN, "heldout": HELDOUT}
+# "val": the training conditions with other seeds, for choosing thresholds and settings.
+SPLITS = {"train": TRAIN, "val": TRAIN, "heldout": HELDOUT}
 
 
 def sensor_frame(mount: Mounting) -> np.ndarray:
@@ -274,7 +275,7 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
 
 
 def sessions(split: str, seconds: float) -> list[synth.Session]:
-    base = {"train": 1000, "heldout": 9000}[split]
+    base = {"train": 1000, "val": 1500, "heldout": 9000}[split]
     return [
         make_session(cond, seconds, base + i, f"{split}_{i:02d}")
         for i, cond in enumerate(SPLITS[split])

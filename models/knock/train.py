@@ -17,14 +17,14 @@ from typing import Any
 import generate  # type: ignore[import-not-found]
 import numpy as np
 
-from tinyml_tools.replay.training import ExampleSpec, train_example
+from tinyml_tools.replay.training import ExampleSpec, standardize_layer, train_example
 
 FRAMES = 8
 
 
 def build(keras: Any, n_features: int, scale: np.ndarray, offset: np.ndarray, batch: int | None):
     inp = keras.Input(shape=(FRAMES, n_features), batch_size=batch, name="features")
-    x = keras.layers.Lambda(lambda t: t * scale + offset, name="standardize")(inp)
+    x = standardize_layer()(scale, offset, name="standardize")(inp)
     x = keras.layers.Conv1D(24, 3, padding="same", activation="relu")(x)
     x = keras.layers.Conv1D(32, 3, strides=2, padding="same", activation="relu")(x)
     x = keras.layers.Conv1D(32, 3, strides=2, padding="same", activation="relu")(x)

@@ -100,7 +100,8 @@ HELDOUT = [
     Condition(PUMPS["p7"], PLACEMENTS["bracket_magnet"], 55.0, "noisy"),
     Condition(PUMPS["p6"], PLACEMENTS["bracket_magnet"], -5.0, "quiet"),
 ]
-SPLITS = {"train": TRAIN, "heldout": HELDOUT}
+# "val": the training conditions with other seeds, for choosing thresholds and settings.
+SPLITS = {"train": TRAIN, "val": TRAIN, "heldout": HELDOUT}
 
 
 def speed_profile(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -231,7 +232,7 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
 
 
 def sessions(split: str, seconds: float) -> list[synth.Session]:
-    base = {"train": 2000, "heldout": 8000}[split]
+    base = {"train": 2000, "val": 2500, "heldout": 8000}[split]
     return [
         make_session(cond, seconds, base + i, f"{split}_{i:02d}")
         for i, cond in enumerate(SPLITS[split])

@@ -109,18 +109,32 @@ def class_weights(y: npt.NDArray[np.int64], n_classes: int) -> dict[int, float]:
     return {i: float(np.sqrt(w)) for i, w in enumerate(weights)}
 
 
+def copy_unwrapped_weights(base: Any, wrapped: Any) -> None:
+    """Give ``base`` (the plain architecture) the float weights of its quantization-aware twin
+    so the float reference model holds exactly the
+    weights the int8 model was trained from, without fake-quantization ops TFLM cannot run.
+    Layers pair up in order (each tfmot wrapper has a ``.layer``); weights by their last name
+    component (``kernel:0``, ``bias:0``), skipping the wrapper's quantizer variables."""
+    plain = [layer for layer in base.layers if layer.weights]
+    wrappers = [w for w in wrapped.layers if hasattr(w, "layer") and w.trainable_weights]
+    for target, wrapper in zip(plain, wrappers, strict=True):
+        source = {w.name.split("/")[-1]: w for w in wrapper.weights}
+        target.set_weights([source[w.name.split("/")[-1]].numpy() for w in target.weights])
+
+
 def to_tflite(
     model: Any,
     representative: npt.NDArray[Any],
     out_int8: Path,
     out_float: Path,
-    quantize_scope: Callable[[], Any] | None = None,
+    float_model: Any = None,
 ) -> None:
     """Write the float model and the full-integer int8 model (int8 input and output)."""
     import tensorflow as tf
 
     def convert(int8: bool) -> bytes:
-        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        source = model if int8 or float_model is None else float_model
+        converter = tf.lite.TFLiteConverter.from_keras_model(source)
         if int8:
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
 
@@ -134,13 +148,8 @@ def to_tflite(
             converter.inference_output_type = tf.int8
         return bytes(converter.convert())
 
-    if quantize_scope is not None:
-        with quantize_scope():
-            int8_bytes, float_bytes = convert(True), convert(False)
-    else:
-        int8_bytes, float_bytes = convert(True), convert(False)
-    out_int8.write_bytes(int8_bytes)
-    out_float.write_bytes(float_bytes)
+    out_int8.write_bytes(convert(True))
+    out_float.write_bytes(convert(False))
 
 
 def split_by_session(
@@ -185,9 +194,8 @@ class ExampleSpec:
     build: Callable[[Any, int, npt.NDArray[np.float32], npt.NDArray[np.float32], int | None], Any]
     # sessions(split, seconds) -> generated sessions (the example's generator)
     sessions: Callable[[str, float], Sequence[Session]]
-    # wrap(model) -> model to train (e.g. quantization-aware); scope for loading it back
+    # wrap(model) -> the model to train (quantization-aware training)
     wrap: Callable[[Any], Any] | None = None
-    scope: Callable[[], Any] | None = None
     learning_rate: float = 3e-3
     batch_size: int = 64
 
@@ -233,14 +241,18 @@ def train_example(spec: ExampleSpec, argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     val_acc = accuracy(model, x_va, y_va)
     single = spec.build(k, n_features, scale, offset, 1)
+    plain = None
     if spec.wrap is not None:
-        single = spec.wrap(single)
+        plain = single
+        single = spec.wrap(spec.build(k, n_features, scale, offset, 1))
     single.set_weights(model.get_weights())
+    if plain is not None:
+        copy_unwrapped_weights(plain, single)
     rng = np.random.default_rng(SEED)
     rep = x_tr[rng.choice(len(x_tr), size=min(500, len(x_tr)), replace=False)]
-    to_tflite(single, rep, int8_path, float_path, spec.scope)
+    to_tflite(single, rep, int8_path, float_path, plain)
     seconds = time.monotonic() - start
-    params = int(single.count_params())
+    params = int((plain or single).count_params())
     record_inputs(
         here,
         {
@@ -253,3 +265,35 @@ def train_example(spec: ExampleSpec, argv: Sequence[str] | None = None) -> int:
     print(summary_line(spec.name, {"validation accuracy": val_acc}, seconds), flush=True)
     print(f"    {params} parameters; int8 model {int8_path.stat().st_size} B", flush=True)
     return 0
+
+
+_STANDARDIZE: Any = None
+
+
+def standardize_layer() -> Any:
+    """The ``Standardize`` Keras layer: ``x * scale + offset`` per feature (MUL + ADD in the
+    converted model). A real layer class, not a Lambda, so models can be cloned and wrapped
+    for quantization-aware training."""
+    global _STANDARDIZE
+    if _STANDARDIZE is None:
+        import tensorflow as tf
+        import tf_keras
+
+        class Standardize(tf_keras.layers.Layer):  # type: ignore[misc]
+            def __init__(self, scale: Sequence[float], offset: Sequence[float], **kw: Any):
+                super().__init__(**kw)
+                self.scale_values = [float(v) for v in scale]
+                self.offset_values = [float(v) for v in offset]
+
+            def call(self, inputs: Any) -> Any:
+                scale = tf.constant(self.scale_values, dtype=inputs.dtype)
+                offset = tf.constant(self.offset_values, dtype=inputs.dtype)
+                return inputs * scale + offset
+
+            def get_config(self) -> dict[str, Any]:
+                return dict(
+                    super().get_config(), scale=self.scale_values, offset=self.offset_values
+                )
+
+        _STANDARDIZE = Standardize
+    return _STANDARDIZE
