@@ -1,6 +1,6 @@
 /*
- * Fixed-point Welford statistics. Features are clamped to +-2^20, so the Q8 deviations stay
- * below 2^30 and their products below 2^60; m2 saturates instead of wrapping.
+ * Fixed-point Welford statistics; the bounds that keep every product in range are in drift.h
+ * (m2 still saturates rather than wrapping, should they ever be exceeded).
  */
 #include <errno.h>
 #include <string.h>
@@ -12,7 +12,7 @@ int tinyml_drift_init(struct tinyml_drift *drift, int64_t *mean_q8, int64_t *m2_
 		      size_t n_features, uint32_t horizon)
 {
 	if (drift == NULL || mean_q8 == NULL || m2_q16 == NULL || n_features == 0u ||
-	    n_features > 65535u || horizon < 2u || horizon > (1u << 24) ||
+	    n_features > 65535u || horizon < 2u || horizon > TINYML_DRIFT_MAX_HORIZON ||
 	    (horizon & (horizon - 1u)) != 0u) {
 		return -EINVAL;
 	}

@@ -1,22 +1,8 @@
 #include <errno.h>
 
 #include <tinyml/features.h>
-#include <tinyml/fixed.h>
 
-static int is_pow2(size_t n)
-{
-	return n != 0u && (n & (n - 1u)) == 0u;
-}
-
-static unsigned int log2_exact(size_t n)
-{
-	unsigned int b = 0u;
-
-	while (((size_t)1u << b) < n) {
-		b++;
-	}
-	return b;
-}
+#include "features_stats.h"
 
 int tinyml_features_time(const int16_t *x, size_t n, int dc_remove, struct tinyml_time_stats *stats)
 {
@@ -25,41 +11,27 @@ int tinyml_features_time(const int16_t *x, size_t n, int dc_remove, struct tinym
 	uint64_t sum_sq = 0u;
 	uint32_t peak = 0u;
 	uint32_t zcr = 0u;
-	uint32_t rms;
-	int prev_neg;
+	int32_t prev_sign;
 	size_t i;
 
-	if (x == NULL || stats == NULL || !is_pow2(n) || n > 65536u) {
+	if (x == NULL || stats == NULL || n == 0u || (n & (n - 1u)) != 0u || n > 65536u) {
 		return -EINVAL;
 	}
-	bits = log2_exact(n);
+	bits = tinyml_log2_pow2(n);
 	if (dc_remove) {
-		int64_t sum = 0;
-
-		for (i = 0u; i < n; i++) {
-			sum += x[i];
-		}
-		/* Arithmetic shift: the floor of the mean, also for negative sums. */
-		mean = (int32_t)(sum >> bits);
+		mean = tinyml_mean_pow2(x, n, bits);
 	}
-	prev_neg = (x[0] - mean) < 0;
+	prev_sign = (x[0] - mean) >> 31;
 	for (i = 0u; i < n; i++) {
 		int32_t y = x[i] - mean;
-		uint32_t a = (uint32_t)(y < 0 ? -y : y);
-		int neg = y < 0;
+		int32_t sign = y >> 31;
+		uint32_t a = (uint32_t)((y ^ sign) - sign);
 
 		sum_sq += (uint64_t)((int64_t)y * y);
-		if (a > peak) {
-			peak = a;
-		}
-		zcr += (uint32_t)(neg != prev_neg);
-		prev_neg = neg;
+		peak = a > peak ? a : peak;
+		zcr += (uint32_t)(sign ^ prev_sign) & 1u;
+		prev_sign = sign;
 	}
-	rms = tinyml_isqrt64(sum_sq >> bits);
-	stats->mean = mean;
-	stats->rms = rms;
-	stats->peak = peak;
-	stats->zcr = zcr;
-	stats->crest_q8 = rms == 0u ? 0 : (int32_t)(((uint64_t)peak << 8) / rms);
+	tinyml_stats_finish(stats, mean, sum_sq, bits, peak, zcr);
 	return 0;
 }

@@ -1,14 +1,17 @@
 /*
  * Q15 real FFT: n/2-point complex radix-2 decimation in time over z[j] = x[2j] + i x[2j+1],
- * every stage halving with rounding, then the split into n/2 + 1 real-input bins with one
- * more halving (total scale 1/n). The exact arithmetic is documented in docs/signal-chain.md
- * and mirrored by tinyml_tools/features/fft.py.
+ * every stage halving (floor, as the DSP extension's halving adds do), then the split into n/2 + 1
+ * real-input bins with one more halving (total scale 1/n). The exact arithmetic is documented in
+ * docs/signal-chain.md and mirrored by tinyml_tools/features/fft.py.
  */
 #include <errno.h>
 
 #include <tinyml/fft.h>
 #include <tinyml/fixed.h>
 
+#include "dsp16.h"
+#include "fft_internal.h"
+#include "isqrt32.h"
 #include "signal_tables.h"
 
 int tinyml_fft_len_supported(size_t n)
@@ -26,28 +29,15 @@ static unsigned int log2_exact(size_t n)
 	return b;
 }
 
-static void bit_reverse(int32_t *z, uint32_t m, unsigned int bits)
+static void bit_reverse(uint32_t *z, uint32_t m, unsigned int bits)
 {
 	uint32_t i;
 
 	for (i = 1u; i < m - 1u; i++) {
-#if defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_7M__)
-		uint32_t r;
+		uint32_t r = tinyml_bit_reverse(i, bits);
 
-		__asm__("rbit %0, %1" : "=r"(r) : "r"(i));
-		r >>= 32u - bits;
-#else
-		uint32_t r = 0u;
-		uint32_t v = i;
-		unsigned int b;
-
-		for (b = 0u; b < bits; b++) {
-			r = (r << 1) | (v & 1u);
-			v >>= 1;
-		}
-#endif
 		if (r > i) {
-			int32_t t = z[i];
+			uint32_t t = z[i];
 
 			z[i] = z[r];
 			z[r] = t;
@@ -55,61 +45,94 @@ static void bit_reverse(int32_t *z, uint32_t m, unsigned int bits)
 	}
 }
 
-/* A complex value stored as one 32-bit word: real part in the low half (little-endian). */
-static inline int32_t re_of(int32_t w)
+/*
+ * Butterflies on complex values packed as one word (real part in the low half):
+ *   t = ((br c + bi s) >> 15, (bi c - br s) >> 15),  a' = (a + t) >> 1,  b' = (a - t) >> 1
+ * with the twiddle exp(-2 pi i j / 2h) = c - i s; t = b exactly when j = 0. The loops are
+ * small separate functions so each keeps its few pointers in registers.
+ */
+static inline __attribute__((always_inline)) void butterfly(uint32_t *p, uint32_t h, uint32_t w)
 {
-	return (int16_t)(uint32_t)w;
+	uint32_t a = p[0];
+	uint32_t b = p[h];
+	/* Both products are below 2^30 in magnitude (|b| < 2^15 * 0.71, |w| <= 2^15). */
+	uint32_t t = dsp_pack_q30(dsp_muad(b, w), dsp_musdx(w, b));
+
+	p[0] = dsp_hadd16(a, t);
+	p[h] = dsp_hsub16(a, t);
 }
 
-static inline int32_t im_of(int32_t w)
+/* Butterflies p, p + stride, ... below end with the twiddle 1. */
+static __attribute__((noinline)) void run_unit(uint32_t *p, const uint32_t *end, uint32_t h,
+					       uint32_t stride)
 {
-	return w >> 16;
+	for (; p < end; p += stride) {
+		uint32_t a = p[0];
+		uint32_t b = p[h];
+
+		p[0] = dsp_hadd16(a, b);
+		p[h] = dsp_hsub16(a, b);
+	}
 }
 
-static inline int32_t pack(int32_t re, int32_t im)
+/* Butterflies p, p + stride, ... below end with one twiddle. */
+static __attribute__((noinline)) void run_twiddled(uint32_t *p, const uint32_t *end, uint32_t h,
+						   uint32_t stride, uint32_t w)
 {
-	return (int32_t)(((uint32_t)im << 16) | ((uint32_t)re & 0xFFFFu));
+	for (; p < end; p += stride) {
+		butterfly(p, h, w);
+	}
 }
 
-static void complex_stages(int32_t *z, uint32_t m)
+/* Butterflies j = 1..h-1 of one block, walking the twiddles. */
+static __attribute__((noinline)) void run_block(uint32_t *blk, uint32_t h, const uint32_t *wp,
+						uint32_t step)
 {
+	uint32_t *p = blk + 1;
+	const uint32_t *end = blk + h;
+
+	for (; p < end; p++, wp += step) {
+		butterfly(p, h, *wp);
+	}
+}
+
+static void complex_stages(uint32_t *z, uint32_t m)
+{
+	const uint32_t *tw = (const uint32_t *)(const void *)tinyml_twiddle_q15;
+	const uint32_t *end = z + m;
 	uint32_t h;
 
 	for (h = 1u; h < m; h <<= 1) {
 		uint32_t step = (TINYML_TWIDDLE_N / 2u) / h;
-		uint32_t i;
 		uint32_t j;
 
-		/* j = 0: the twiddle is exactly 1. */
-		for (i = 0u; i < m; i += 2u * h) {
-			int32_t a = z[i];
-			int32_t b = z[i + h];
-			int32_t ar = re_of(a), ai = im_of(a), br = re_of(b), bi = im_of(b);
+		if (h < 8u) {
+			/* Few twiddles, long runs: one twiddle load per run. */
+			run_unit(z, end, h, 2u * h);
+			for (j = 1u; j < h; j++) {
+				run_twiddled(z + j, end, h, 2u * h, tw[j * step]);
+			}
+		} else {
+			/* Many twiddles, short runs: walk the twiddles inside each block. */
+			uint32_t *blk;
 
-			z[i] = pack((ar + br + 1) >> 1, (ai + bi + 1) >> 1);
-			z[i + h] = pack((ar - br + 1) >> 1, (ai - bi + 1) >> 1);
-		}
-		for (j = 1u; j < h; j++) {
-			int32_t c = tinyml_twiddle_q15[2u * j * step];
-			int32_t s = tinyml_twiddle_q15[2u * j * step + 1u];
+			for (blk = z; blk < end; blk += 2u * h) {
+				uint32_t a = blk[0];
+				uint32_t b = blk[h];
 
-			for (i = j; i < m; i += 2u * h) {
-				int32_t a = z[i];
-				int32_t b = z[i + h];
-				int32_t ar = re_of(a) * 32768, ai = im_of(a) * 32768;
-				int32_t br = re_of(b), bi = im_of(b);
-				/* b * (c - i s): the twiddle of exp(-2 pi i j / 2h). */
-				int32_t tr = br * c + bi * s;
-				int32_t ti = bi * c - br * s;
-
-				z[i] = pack((ar + tr + 32768) >> 16, (ai + ti + 32768) >> 16);
-				z[i + h] = pack((ar - tr + 32768) >> 16, (ai - ti + 32768) >> 16);
+				blk[0] = dsp_hadd16(a, b);
+				blk[h] = dsp_hsub16(a, b);
+				run_block(blk, h, tw + step, step);
 			}
 		}
 	}
 }
 
-/* Real-input bins from the n/2-point complex spectrum, in place, bins k and m - k together. */
+/*
+ * Real-input bins from the n/2-point complex spectrum Z, in place, bins k and q = m - k
+ * together, from E = Z[k] + conj Z[q] and D = Z[k] - conj Z[q] (each halved); exact
+ * arithmetic in docs/signal-chain.md.
+ */
 static void split(int16_t *buf, uint32_t m)
 {
 	uint32_t step = TINYML_TWIDDLE_N / (2u * m);
@@ -119,9 +142,9 @@ static void split(int16_t *buf, uint32_t m)
 	{
 		int32_t zr = buf[0], zi = buf[1];
 
-		buf[0] = (int16_t)((zr + zi + 1) >> 1);
+		buf[0] = (int16_t)((zr + zi) >> 1);
 		buf[1] = 0;
-		buf[2u * m] = (int16_t)((zr - zi + 1) >> 1);
+		buf[2u * m] = (int16_t)((zr - zi) >> 1);
 		buf[2u * m + 1u] = 0;
 	}
 	for (k = 1u; k <= m / 2u; k++) {
@@ -130,25 +153,21 @@ static void split(int16_t *buf, uint32_t m)
 		int32_t aqr = buf[2u * q], aqi = buf[2u * q + 1u];
 		int32_t c = tinyml_twiddle_q15[2u * k * step];
 		int32_t s = tinyml_twiddle_q15[2u * k * step + 1u];
-		/* Bin k: E = Z[k] + conj Z[q], D = Z[k] - conj Z[q]. */
-		int32_t er = akr + aqr, ei = aki - aqi, dr = akr - aqr, di = aki + aqi;
-		int64_t xr = (int64_t)er * 32768 + (int64_t)c * di - (int64_t)s * dr + 65536;
-		int64_t xi = (int64_t)ei * 32768 - (int64_t)c * dr - (int64_t)s * di + 65536;
-		/* Bin q: W^q = -(c + i s) conjugated mirror: E' = conj E, D' = -conj D. */
-		int64_t yr = (int64_t)er * 32768 - (int64_t)c * di + (int64_t)s * dr + 65536;
-		int64_t yi = -(int64_t)ei * 32768 - (int64_t)c * dr - (int64_t)s * di + 65536;
+		int32_t er = (akr + aqr) >> 1, ei = (aki - aqi) >> 1;
+		int32_t dr = (akr - aqr) >> 1, di = (aki + aqi) >> 1;
+		/* -i W D = u - i v with W = c - i s. */
+		int32_t u = (c * di - s * dr) >> 15;
+		int32_t v = (c * dr + s * di) >> 15;
 
-		buf[2u * k] = (int16_t)(xr >> 17);
-		buf[2u * k + 1u] = (int16_t)(xi >> 17);
-		buf[2u * q] = (int16_t)(yr >> 17);
-		buf[2u * q + 1u] = (int16_t)(yi >> 17);
+		buf[2u * k] = (int16_t)((er + u) >> 1);
+		buf[2u * k + 1u] = (int16_t)((ei - v) >> 1);
+		buf[2u * q] = (int16_t)((er - u) >> 1);
+		buf[2u * q + 1u] = (int16_t)((-ei - v) >> 1);
 	}
 }
 
-int tinyml_rfft_q15(int16_t *buf, size_t buf_len, size_t n)
+static int check_args(const int16_t *buf, size_t buf_len, size_t n)
 {
-	uint32_t m;
-
 	if (buf == NULL) {
 		return -EINVAL;
 	}
@@ -158,11 +177,30 @@ int tinyml_rfft_q15(int16_t *buf, size_t buf_len, size_t n)
 	if (buf_len < n + 2u || ((uintptr_t)buf & 3u) != 0u) {
 		return -EINVAL;
 	}
-	m = (uint32_t)n / 2u;
-	bit_reverse((int32_t *)(void *)buf, m, log2_exact(m));
-	complex_stages((int32_t *)(void *)buf, m);
-	split(buf, m);
 	return 0;
+}
+
+int tinyml_rfft_q15_bitrev_input(int16_t *buf, size_t buf_len, size_t n)
+{
+	int err = check_args(buf, buf_len, n);
+
+	if (err != 0) {
+		return err;
+	}
+	complex_stages((uint32_t *)(void *)buf, (uint32_t)n / 2u);
+	split(buf, (uint32_t)n / 2u);
+	return 0;
+}
+
+int tinyml_rfft_q15(int16_t *buf, size_t buf_len, size_t n)
+{
+	int err = check_args(buf, buf_len, n);
+
+	if (err != 0) {
+		return err;
+	}
+	bit_reverse((uint32_t *)(void *)buf, (uint32_t)n / 2u, log2_exact(n / 2u));
+	return tinyml_rfft_q15_bitrev_input(buf, buf_len, n);
 }
 
 int tinyml_fft_power(const int16_t *bins, size_t n_bins, uint32_t *power)
@@ -172,10 +210,19 @@ int tinyml_fft_power(const int16_t *bins, size_t n_bins, uint32_t *power)
 	if (bins == NULL || power == NULL || n_bins == 0u) {
 		return -EINVAL;
 	}
-	for (k = 0u; k < n_bins; k++) {
-		int32_t re = bins[2u * k], im = bins[2u * k + 1u];
+	if (((uintptr_t)bins & 3u) != 0u) {
+		for (k = 0u; k < n_bins; k++) {
+			int32_t re = bins[2u * k], im = bins[2u * k + 1u];
 
-		power[k] = (uint32_t)(re * re) + (uint32_t)(im * im);
+			power[k] = (uint32_t)(re * re) + (uint32_t)(im * im);
+		}
+		return 0;
+	}
+	/* Aligned bins: re^2 + im^2 of a packed pair in one dual multiply (< 2^31, no wrap). */
+	for (k = 0u; k < n_bins; k++) {
+		uint32_t w = ((const uint32_t *)(const void *)bins)[k];
+
+		power[k] = (uint32_t)dsp_muad(w, w);
 	}
 	return 0;
 }
@@ -188,7 +235,7 @@ int tinyml_fft_magnitude(const uint32_t *power, size_t n_bins, uint16_t *mag)
 		return -EINVAL;
 	}
 	for (k = 0u; k < n_bins; k++) {
-		uint32_t r = tinyml_isqrt32(power[k]);
+		uint32_t r = tinyml_isqrt32_inline(power[k]);
 
 		mag[k] = (uint16_t)(r > 65535u ? 65535u : r);
 	}

@@ -9,6 +9,9 @@
 #include <tinyml/fixed.h>
 #include <tinyml/pipeline.h>
 
+#include "features_internal.h"
+#include "fft_internal.h"
+
 struct scratch_layout {
 	int32_t *work;   /* n */
 	int16_t *fft;    /* n + 2 */
@@ -31,16 +34,16 @@ static int layout(void *scratch, size_t len, uint32_t n, struct scratch_layout *
 	return 0;
 }
 
-/* Power spectrum of one frame; returns the block-scaling shift through @p shift. */
-static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x, int32_t mean,
-		    const struct scratch_layout *s, int32_t *shift)
+/* Power spectrum of one frame and its block-scaling shift (and time statistics). */
+static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x,
+		    const struct scratch_layout *s, int32_t *shift, struct tinyml_time_stats *ts)
 {
 	uint32_t n = cfg->window_len;
 	int err;
 
-	err = tinyml_features_prepare(x, n, mean, cfg->pre_emphasis_q15,
-				      (enum tinyml_window_fn)cfg->window_fn, s->work, s->fft,
-				      shift);
+	err = tinyml_features_prepare(x, n, cfg->dc_remove, cfg->pre_emphasis_q15,
+				      (enum tinyml_window_fn)cfg->window_fn, s->work, s->fft, shift,
+				      ts);
 	if (err == 0) {
 		err = tinyml_rfft_q15(s->fft, n + 2u, n);
 	}
@@ -50,7 +53,7 @@ static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x, 
 	return err;
 }
 
-static int32_t log_power(uint32_t p, int32_t shift)
+static int32_t log_power(uint64_t p, int32_t shift)
 {
 	return p == 0u ? TINYML_LOG2_Q8_ZERO : tinyml_log2_q8(p) - 512 * shift;
 }
@@ -66,10 +69,7 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	uint32_t i;
 	int err;
 
-	err = tinyml_features_time(x, cfg->window_len, cfg->dc_remove, &ts);
-	if (err == 0) {
-		err = spectrum(cfg, x, ts.mean, s, &shift);
-	}
+	err = spectrum(cfg, x, s, &shift, &ts);
 	if (err != 0) {
 		return err;
 	}
@@ -90,16 +90,29 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 			*o++ = log_power(s->power[i], shift);
 		}
 	}
-	if (mask & TINYML_FEAT_BAND_POWER) {
+	if (mask & (TINYML_FEAT_BAND_POWER | TINYML_FEAT_BAND_RATIO)) {
+		uint64_t sums[TINYML_PIPELINE_MAX_BANDS];
+		uint64_t total = 0u;
+		uint32_t k;
+
 		for (i = 0u; i < cfg->n_bands; i++) {
-			(void)tinyml_features_band_log_power(s->power, nb, cfg->band_lo[i],
-							     cfg->band_hi[i], shift, o++);
+			sums[i] = 0u;
+			for (k = cfg->band_lo[i]; k < cfg->band_hi[i]; k++) {
+				sums[i] += s->power[k];
+			}
 		}
-	}
-	if (mask & TINYML_FEAT_BAND_RATIO) {
-		for (i = 0u; i < cfg->n_bands; i++) {
-			(void)tinyml_features_band_ratio_q15(s->power, nb, cfg->band_lo[i],
-							     cfg->band_hi[i], o++);
+		if (mask & TINYML_FEAT_BAND_POWER) {
+			for (i = 0u; i < cfg->n_bands; i++) {
+				*o++ = log_power(sums[i], shift);
+			}
+		}
+		if (mask & TINYML_FEAT_BAND_RATIO) {
+			for (k = 0u; k < nb; k++) {
+				total += s->power[k];
+			}
+			for (i = 0u; i < cfg->n_bands; i++) {
+				*o++ = tinyml_ratio_q15(sums[i], total);
+			}
 		}
 	}
 	if (mask & TINYML_FEAT_SPECTRAL_CREST) {
@@ -124,21 +137,6 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	return (int)(o - out);
 }
 
-static int32_t frame_mean(const int16_t *x, uint32_t n)
-{
-	int64_t sum = 0;
-	uint32_t bits = 0u;
-	uint32_t i;
-
-	for (i = 0u; i < n; i++) {
-		sum += x[i];
-	}
-	while ((1u << bits) < n) {
-		bits++;
-	}
-	return (int32_t)(sum >> bits);
-}
-
 static int run_logmel(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 		      const struct scratch_layout *s, int32_t *out)
 {
@@ -147,9 +145,8 @@ static int run_logmel(const struct tinyml_pipeline_config *cfg, const int16_t *x
 
 	for (f = 0u; f < frames; f++) {
 		const int16_t *frame = x + f * cfg->hop;
-		int32_t mean = cfg->dc_remove ? frame_mean(frame, cfg->window_len) : 0;
 		int32_t shift;
-		int err = spectrum(cfg, frame, mean, s, &shift);
+		int err = spectrum(cfg, frame, s, &shift, NULL);
 
 		if (err == 0) {
 			err = tinyml_features_mel_log(s->power, cfg->window_len / 2u + 1u,

@@ -10,5 +10,6 @@
 
 extern const uint8_t tinyml_log2_frac_q8[256];
 extern const int16_t tinyml_twiddle_q15[2 * 257];
+extern const uint16_t tinyml_hann_q14[257];
 
 #endif /* TINYML_CORE_SIGNAL_TABLES_H_ */

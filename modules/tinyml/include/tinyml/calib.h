@@ -18,7 +18,8 @@ extern "C" {
 #define TINYML_CALIB_MAX_FEATURES   32u
 #define TINYML_CALIB_MAX_CLASSES    16u
 #define TINYML_CALIB_RECORD_VERSION 1u
-#define TINYML_CALIB_HORIZON        65536u
+/* The baseline follows the last ~4096 windows of the learning period. */
+#define TINYML_CALIB_HORIZON        TINYML_DRIFT_MAX_HORIZON
 
 /* What the settings layer stores; crc32 covers every byte before it. */
 struct tinyml_calib_record {

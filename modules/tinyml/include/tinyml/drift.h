@@ -14,8 +14,13 @@
 extern "C" {
 #endif
 
-/* Features are clamped to this magnitude before the update, so no product overflows. */
-#define TINYML_DRIFT_CLAMP (1 << 20)
+/*
+ * Features are clamped to +-2^16 before the update (every feature of the pipelines fits but
+ * saturated harmonic ratios), and the horizon is at most 2^12 windows: Q8 deviations stay below
+ * 2^25, their products below 2^50, and m2 below 2^62.
+ */
+#define TINYML_DRIFT_CLAMP       (1 << 16)
+#define TINYML_DRIFT_MAX_HORIZON 4096u
 
 struct tinyml_drift {
 	int64_t *mean_q8; /* caller-owned, n_features */
@@ -29,7 +34,7 @@ struct tinyml_drift {
  * @brief Set up statistics of @p n_features features over caller arrays.
  *
  * @retval 0 on success; -EINVAL on NULL, zero features, or @p horizon not a power of two in
- *         2..2^24.
+ *         2..TINYML_DRIFT_MAX_HORIZON.
  */
 int tinyml_drift_init(struct tinyml_drift *drift, int64_t *mean_q8, int64_t *m2_q16,
 		      size_t n_features, uint32_t horizon);

@@ -13,6 +13,8 @@
 extern "C" {
 #endif
 
+#define TINYML_FEATURES_MAX_PEAKS 8u
+
 enum tinyml_window_fn {
 	TINYML_WINDOW_RECT = 0,
 	TINYML_WINDOW_HANN = 1,
@@ -36,24 +38,31 @@ int tinyml_features_time(const int16_t *x, size_t n, int dc_remove,
 			 struct tinyml_time_stats *stats);
 
 /**
- * @brief Fused FFT input prep in one pass: DC removal, pre-emphasis, window, block scaling.
+ * @brief Fused FFT input prep of one frame, and its time statistics, in one pass:
  *
- *   y[i] = x[i] - mean,  p[i] = y[i] - ((a * y[i-1]) >> 15) with y[-1] = y[0],
- *   v[i] = (p[i] * w[i] + 2^14) >> 15,  out[i] = v[i] << shift  (>> -shift when negative)
+ *   mean = dc_remove ? floor(sum x / n) : 0,  y[i] = x[i] - mean,
+ *   p[i] = y[i] - ((a * y[i-1]) >> 15) with y[-1] = y[0]  (a = pre_emphasis_q15),
+ *   v[i] = (p[i] * w[i] + 2^13) >> 14 (Hann, w in Q14) or p[i] (rectangular),
+ *   out[i] = v[i] << shift (>> -shift when negative)
  *
- * where shift = 13 - floor(log2(max |v|)) (0 when all v are 0), so |out| <= 2^14.
+ * where shift = 14 - bit_length(OR over i of (v[i] ^ (v[i] >> 31))) (0 when that OR is 0),
+ * so |out| <= 2^14 (the OR of v for v >= 0 and -v - 1 for v < 0 has the bit length of the
+ * largest of them). The Hann window is w[i] = (32768 - C(i)) >> 2 with C(i) the Q15 cosine
+ * of 2 pi i / n from the twiddle table (w[0] = 0), held in flash as one 512-point half table.
  *
  * @param work  @p n int32 scratch values.
  * @param out   @p n values, the FFT input (the FFT buffer needs n + 2).
  * @param shift set to the block-scaling shift (-4..13).
+ * @param stats NULL, or set to what tinyml_features_time() computes.
  *
  * @retval 0 on success.
  * @retval -EINVAL NULL pointer.
- * @retval -ENOTSUP @p n not a supported FFT length or unknown window.
+ * @retval -ENOTSUP @p n not a supported FFT length, @p pre_emphasis_q15 > 32767 or an
+ *         unknown window.
  */
-int tinyml_features_prepare(const int16_t *x, size_t n, int32_t mean, uint16_t pre_emphasis_q15,
+int tinyml_features_prepare(const int16_t *x, size_t n, int dc_remove, uint16_t pre_emphasis_q15,
 			    enum tinyml_window_fn window, int32_t *work, int16_t *out,
-			    int32_t *shift);
+			    int32_t *shift, struct tinyml_time_stats *stats);
 
 /**
  * @brief Log power of bins [lo, hi) in Q8.8, in absolute units of (DFT/n)^2:
@@ -65,8 +74,14 @@ int tinyml_features_band_log_power(const uint32_t *power, size_t n_bins, size_t 
 				   int32_t shift, int32_t *out);
 
 /**
- * @brief Share of bins [lo, hi) in the total power of all bins, Q15:
- * floor(sum_band * 2^15 / sum_all), 0 when sum_all is 0.
+ * @brief part / total in Q15 for part <= total, with one 32-bit division: k = max(0,
+ * bit_length(total) - 17), floor((part >> k) * 2^15 / (total >> k)); 0 when total is 0.
+ */
+int32_t tinyml_ratio_q15(uint64_t part, uint64_t total);
+
+/**
+ * @brief Share of bins [lo, hi) in the total power of all bins:
+ * tinyml_ratio_q15(sum_band, sum_all).
  *
  * @retval 0 on success; -EINVAL on NULL or a bad range.
  */
@@ -77,7 +92,7 @@ int tinyml_features_band_ratio_q15(const uint32_t *power, size_t n_bins, size_t 
  * @brief Spectral crest of bins 1..n_bins-1 in Q8.8: floor(max mag * (n_bins-1) * 256 /
  * sum mag), 0 when the sum is 0.
  *
- * @retval 0 on success; -EINVAL on NULL or @p n_bins < 2.
+ * @retval 0 on success; -EINVAL on NULL or @p n_bins outside 2..257.
  */
 int tinyml_features_spectral_crest_q8(const uint16_t *mag, size_t n_bins, int32_t *out);
 
@@ -86,16 +101,17 @@ int tinyml_features_spectral_crest_q8(const uint16_t *mag, size_t n_bins, int32_
  * descending order; @p bins gets their indices and @p log_power their log2_q8 power minus
  * 512 * shift. Missing entries (k > n_bins - 1) get bin 0 and TINYML_LOG2_Q8_ZERO.
  *
- * @retval 0 on success; -EINVAL on NULL, @p n_bins < 2 or @p k zero.
+ * @retval 0 on success; -EINVAL on NULL, @p n_bins < 2, or @p k not 1..8.
  */
 int tinyml_features_peaks(const uint32_t *power, size_t n_bins, int32_t shift, size_t k,
 			  int32_t *bins, int32_t *log_power);
 
 /**
  * @brief Harmonic ratios for a fundamental at bin @p f0: for h = 2..n_harmonics + 1,
- * out[h-2] = min(floor(P(h f0) * 2^15 / P(f0)), INT32_MAX), then out[n_harmonics] = the same
- * for the sum of those harmonics (a THD-like ratio). P(b) = power[b] for b < n_bins, else 0;
- * all 0 when P(f0) is 0.
+ * out[h-2] = R(P(h f0), P(f0)), then out[n_harmonics] = R(sum of those harmonics, P(f0)) (a
+ * THD-like ratio), where P(b) = power[b] for b < n_bins, else 0, and R(a, b) in Q15 with one
+ * 32-bit division: k = max(0, bit_length(max(a, b)) - 16), floor((a >> k) * 2^15 / (b >> k)),
+ * INT32_MAX when b >> k is 0. All 0 when P(f0) is 0.
  *
  * @retval 0 on success; -EINVAL on NULL, @p f0 zero or >= n_bins.
  */

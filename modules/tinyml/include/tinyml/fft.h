@@ -4,7 +4,7 @@
  *
  *   buf[2k] + i buf[2k+1] ~= DFT(x)[k] / n   for k = 0..n/2
  *
- * Every butterfly halves with rounding; the caller keeps |x[i]| <= 2^14 (the feature prep
+ * Every butterfly halves (rounding down); the caller keeps |x[i]| <= 2^14 (the feature prep
  * normalizes to that), which bounds every intermediate modulus below 2^15.
  */
 #ifndef TINYML_FFT_H_

@@ -18,14 +18,14 @@ from tinyml_tools.features.pipeline import Feature, Kind, PipelineConfig
 from tinyml_tools.features.time_domain import prepare, time_stats
 
 
-def _power(cfg: PipelineConfig, x: IntArray, mean: int) -> tuple[IntArray, int]:
-    v, shift = prepare(x, mean, cfg.pre_emphasis_q15, cfg.window_fn)
+def _power(cfg: PipelineConfig, x: IntArray) -> tuple[IntArray, int]:
+    v, shift = prepare(x, cfg.dc_remove, cfg.pre_emphasis_q15, cfg.window_fn)
     return fft.power(fft.rfft_q15(v)), shift
 
 
 def _axis_features(cfg: PipelineConfig, x: IntArray) -> list[int]:
     ts = time_stats(x, cfg.dc_remove)
-    pw, shift = _power(cfg, x, ts.mean)
+    pw, shift = _power(cfg, x)
     out: list[int] = []
     for feat in Feature:
         if not cfg.has(feat):
@@ -69,8 +69,7 @@ def run_pipeline(cfg: PipelineConfig, samples: npt.ArrayLike) -> npt.NDArray[np.
         weights = spectral.mel_weights_q15(cfg.mel_edges, cfg.n_bins)
         for f in range(cfg.n_frames):
             frame = x[f * cfg.hop : f * cfg.hop + n]
-            mean = int(frame.sum()) >> (n.bit_length() - 1) if cfg.dc_remove else 0
-            pw, shift = _power(cfg, frame, mean)
+            pw, shift = _power(cfg, frame)
             out += [int(v) for v in spectral.mel_log(pw, weights, shift)]
     else:
         for axis in range(cfg.axes):

@@ -30,28 +30,31 @@ def rfft_q15(x: IntArray) -> IntArray:
         j = np.arange(h)
         c = TWIDDLES[j * step, 0].copy()
         s = TWIDDLES[j * step, 1]
-        c[0] = 32768  # the j = 0 twiddle is exactly 1 in the C code
-        ar, ai = zr.reshape(-1, 2 * h)[:, :h] * 32768, zi.reshape(-1, 2 * h)[:, :h] * 32768
-        br, bi = zr.reshape(-1, 2 * h)[:, h:], zi.reshape(-1, 2 * h)[:, h:]
-        tr = br * c + bi * s
-        ti = bi * c - br * s
-        zr = np.concatenate([(ar + tr + 32768) >> 16, (ar - tr + 32768) >> 16], axis=1).ravel()
-        zi = np.concatenate([(ai + ti + 32768) >> 16, (ai - ti + 32768) >> 16], axis=1).ravel()
+        c[0] = 32768  # t = b exactly for j = 0, as in the C code
+        blocks_r, blocks_i = zr.reshape(-1, 2 * h), zi.reshape(-1, 2 * h)
+        ar, ai = blocks_r[:, :h], blocks_i[:, :h]
+        br, bi = blocks_r[:, h:], blocks_i[:, h:]
+        tr = (br * c + bi * s) >> 15
+        ti = (bi * c - br * s) >> 15
+        zr = np.concatenate([(ar + tr) >> 1, (ar - tr) >> 1], axis=1).ravel()
+        zi = np.concatenate([(ai + ti) >> 1, (ai - ti) >> 1], axis=1).ravel()
         h *= 2
     out = np.zeros((m + 1, 2), np.int64)
-    out[0] = ((zr[0] + zi[0] + 1) >> 1, 0)
-    out[m] = ((zr[0] - zi[0] + 1) >> 1, 0)
+    out[0] = ((zr[0] + zi[0]) >> 1, 0)
+    out[m] = ((zr[0] - zi[0]) >> 1, 0)
     k = np.arange(1, m // 2 + 1)
     q = m - k
     step = TWIDDLE_N // (2 * m)
     c, s = TWIDDLES[k * step, 0], TWIDDLES[k * step, 1]
-    er, ei = zr[k] + zr[q], zi[k] - zi[q]
-    dr, di = zr[k] - zr[q], zi[k] + zi[q]
+    er, ei = (zr[k] + zr[q]) >> 1, (zi[k] - zi[q]) >> 1
+    dr, di = (zr[k] - zr[q]) >> 1, (zi[k] + zi[q]) >> 1
+    u = (c * di - s * dr) >> 15
+    v = (c * dr + s * di) >> 15
     # At k = q = m/2 both formulas give the same value (c = 0, dr = 0, ei = 0).
-    out[q, 0] = (er * 32768 - c * di + s * dr + 65536) >> 17
-    out[q, 1] = (-ei * 32768 - c * dr - s * di + 65536) >> 17
-    out[k, 0] = (er * 32768 + c * di - s * dr + 65536) >> 17
-    out[k, 1] = (ei * 32768 - c * dr - s * di + 65536) >> 17
+    out[q, 0] = (er - u) >> 1
+    out[q, 1] = (-ei - v) >> 1
+    out[k, 0] = (er + u) >> 1
+    out[k, 1] = (ei - v) >> 1
     return out
 
 

@@ -19,9 +19,15 @@ def band_log_power(pw: IntArray, lo: int, hi: int, shift: int) -> int:
     return int(log_power(np.array([int(pw[lo:hi].sum())]), shift)[0])
 
 
+def ratio_q15(part: int, total: int) -> int:
+    """part / total in Q15, both reduced to the 17 leading bits of total (as C)."""
+    k = max(0, total.bit_length() - 17)
+    t = total >> k
+    return ((part >> k) << 15) // t if t else 0
+
+
 def band_ratio_q15(pw: IntArray, lo: int, hi: int) -> int:
-    total = int(pw.sum())
-    return (int(pw[lo:hi].sum()) << 15) // total if total else 0
+    return ratio_q15(int(pw[lo:hi].sum()), int(pw.sum()))
 
 
 def spectral_crest_q8(mag: IntArray) -> int:
@@ -40,12 +46,19 @@ def peaks(pw: IntArray, shift: int, k: int) -> tuple[list[int], list[int]]:
     return chosen + [0] * missing, logs + [LOG2_Q8_ZERO] * missing
 
 
+def harmonic_q15(num: int, den: int) -> int:
+    """num / den in Q15, both reduced to the 16 leading bits of the larger (as C)."""
+    k = max(0, max(num, den).bit_length() - 16)
+    d = den >> k
+    return ((num >> k) << 15) // d if d else INT32_MAX
+
+
 def harmonics_q15(pw: IntArray, f0: int, count: int) -> list[int]:
     fund = int(pw[f0])
     parts = [int(pw[h * f0]) if h * f0 < pw.size else 0 for h in range(2, count + 2)]
     if fund == 0:
         return [0] * (count + 1)
-    return [min((p << 15) // fund, INT32_MAX) for p in [*parts, sum(parts)]]
+    return [harmonic_q15(p, fund) for p in [*parts, sum(parts)]]
 
 
 def mel_weights_q15(edges: tuple[int, ...], n_bins: int) -> IntArray:

@@ -37,6 +37,17 @@ LOG2_TABLE = log2_table()
 TWIDDLES = twiddle_table()
 
 
+def hann_half_q14() -> npt.NDArray[np.int64]:
+    """Periodic Hann of length 512 in Q14 for i = 0..256: (32768 - cos_q15) >> 2, w[0] = 0
+    (cos 0 is 1 exactly, not the saturated table value). Shorter windows take every k-th."""
+    w = (32768 - TWIDDLES[:, 0]) >> 2
+    w[0] = 0
+    return w
+
+
+HANN_Q14 = hann_half_q14()
+
+
 def render_c() -> str:
     lines = [
         "/*",
@@ -57,10 +68,18 @@ def render_c() -> str:
         "};",
         "",
         "/* (cos, sin)(2 pi k / 512) in Q15, saturated to int16, k = 0..256 */",
-        "const int16_t tinyml_twiddle_q15[2 * 257] = {",
+        "const int16_t tinyml_twiddle_q15[2 * 257] __attribute__((aligned(4))) = {",
     ]
     pairs = [f"{int(c)}, {int(s)}" for c, s in TWIDDLES]
     lines += ["\t" + ", ".join(pairs[i : i + 6]) + "," for i in range(0, len(pairs), 6)]
+    lines += [
+        "};",
+        "",
+        "/* Periodic Hann window of length 512 in Q14, first half and middle (i = 0..256) */",
+        "const uint16_t tinyml_hann_q14[257] = {",
+    ]
+    vals = [str(int(v)) for v in HANN_Q14]
+    lines += ["\t" + ", ".join(vals[i : i + 12]) + "," for i in range(0, len(vals), 12)]
     lines += ["};", "/* clang-format on */", ""]
     return "\n".join(lines)
 

@@ -57,7 +57,9 @@ def parse_blob(blob: bytes) -> PipelineStruct:
     """tinyml_pipeline_parse(); NativeError with the errno when the C side rejects it."""
     cfg = PipelineStruct()
     buf = (ctypes.c_uint8 * max(len(blob), 1)).from_buffer_copy(blob or b"\0")
-    check("tinyml_pipeline_parse", library().tinyml_pipeline_parse(buf, len(blob), ctypes.byref(cfg)))
+    check(
+        "tinyml_pipeline_parse", library().tinyml_pipeline_parse(buf, len(blob), ctypes.byref(cfg))
+    )
     return cfg
 
 
@@ -112,20 +114,21 @@ def rfft_q15(x: npt.ArrayLike) -> npt.NDArray[np.int64]:
 
 
 def prepare(
-    x: npt.ArrayLike, mean: int, pre_emphasis_q15: int, window: int
-) -> tuple[npt.NDArray[np.int64], int]:
-    """tinyml_features_prepare(): FFT input and block-scaling shift."""
+    x: npt.ArrayLike, dc_remove: bool, pre_emphasis_q15: int, window: int
+) -> tuple[npt.NDArray[np.int64], int, TimeStatsStruct]:
+    """tinyml_features_prepare(): FFT input, block-scaling shift and time statistics."""
     v = np.ascontiguousarray(np.asarray(x).ravel(), np.int16)
     work = np.zeros(v.size, np.int32)
     out = np.zeros(v.size, np.int16)
     shift = ctypes.c_int32()
+    stats = TimeStatsStruct()
     rc = library().tinyml_features_prepare(
-        ptr(v, ctypes.c_int16), ctypes.c_size_t(v.size), ctypes.c_int32(mean),
+        ptr(v, ctypes.c_int16), ctypes.c_size_t(v.size), ctypes.c_int(int(dc_remove)),
         ctypes.c_uint16(pre_emphasis_q15), ctypes.c_int(window), ptr(work, ctypes.c_int32),
-        ptr(out, ctypes.c_int16), ctypes.byref(shift),
+        ptr(out, ctypes.c_int16), ctypes.byref(shift), ctypes.byref(stats),
     )  # fmt: skip
     check("tinyml_features_prepare", rc)
-    return out.astype(np.int64), int(shift.value)
+    return out.astype(np.int64), int(shift.value), stats
 
 
 def time_stats(x: npt.ArrayLike, dc_remove: bool) -> TimeStatsStruct:
