@@ -57,7 +57,7 @@ def _check(args: argparse.Namespace) -> int:
     model = load_tflite(Path(args.model))
     result = check_model(model, manifest)
     arena = estimate_arena(model).as_dict()
-    report = {
+    report: dict[str, Any] = {
         "model": str(model.path),
         "compatible": result.compatible,
         "problems": list(result.problems),
@@ -69,11 +69,11 @@ def _check(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         verdict = "[green]runnable[/green]" if result.compatible else "[red]NOT runnable[/red]"
-        console.print(f"{model.path}: {verdict} by the firmware ({manifest.path})")
+        console.print(f"{model.path}: {verdict} by the firmware ({manifest.path})", soft_wrap=True)
         for problem in result.problems:
-            console.print(f"  - {problem}")
+            console.print(f"  - {problem}", soft_wrap=True, markup=False)
         print_table("arena (bytes, Cortex-M + CMSIS-NN)", ["part", "bytes"], list(arena.items()))
-        console.print("ops: " + ", ".join(report["ops"]))
+        console.print("ops: " + ", ".join(report["ops"]), soft_wrap=True)
     return 0 if result.compatible else CheckFailed.exit_code
 
 
@@ -113,8 +113,10 @@ def _build(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
     else:
-        console.print(f"wrote {result.output} ({result.size} bytes)")
-        print_table("package", ["field", "value"], [(k, v) for k, v in report.items() if k != "output"])
+        print(f"wrote {result.output} ({result.size} bytes)")
+        print_table(
+            "package", ["field", "value"], [(k, v) for k, v in report.items() if k != "output"]
+        )
     return 0
 
 
@@ -172,11 +174,13 @@ def _verify(args: argparse.Namespace) -> int:
     key = load_verify_key(Path(args.key))
     result = verify_package(Path(args.package), key)
     if args.json:
-        print_json({"package": args.package, "ok": result is VerifyResult.OK, "result": result.name})
+        print_json(
+            {"package": args.package, "ok": result is VerifyResult.OK, "result": result.name}
+        )
         return 0 if result is VerifyResult.OK else CheckFailed.exit_code
     if result is not VerifyResult.OK:
         raise CheckFailed(f"{args.package}: {result.value} ({args.key})")
-    console.print(f"{args.package}: {result.value} ({args.key})")
+    print(f"{args.package}: {result.value} ({args.key})")
     return 0
 
 

@@ -155,9 +155,7 @@ def greedy_plan(buffers: list[Buffer]) -> tuple[int, list[int]]:
         placed.append(i)
     for i in online:
         want = buffers[i]
-        active = sorted(
-            (j for j in placed if _overlap(buffers[j], want)), key=lambda j: offsets[j]
-        )
+        active = sorted((j for j in placed if _overlap(buffers[j], want)), key=lambda j: offsets[j])
         candidate = 0
         for j in active:
             if offsets[j] - candidate >= want.size:
@@ -172,15 +170,15 @@ def greedy_plan(buffers: list[Buffer]) -> tuple[int, list[int]]:
 def lower_bound(buffers: list[Buffer]) -> int:
     """No plan of this schedule can use less: the most bytes alive at one op step."""
     steps = {s for b in buffers for s in (b.first, b.last)}
-    return max(
-        (sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0
-    )
+    return max((sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0)
 
 
 def _op_tail(model: TfliteModel, op: Operator) -> int:
-    bytes_ = align(OPDATA_BYTES.get(op.code, OPDATA_DEFAULT)) if OPDATA_BYTES.get(
-        op.code, OPDATA_DEFAULT
-    ) else 0
+    bytes_ = (
+        align(OPDATA_BYTES.get(op.code, OPDATA_DEFAULT))
+        if OPDATA_BYTES.get(op.code, OPDATA_DEFAULT)
+        else 0
+    )
     if op.code in PER_CHANNEL_OPS:
         channels = model.tensors[op.outputs[0]].shape[-1]
         bytes_ += 2 * align(4 * channels)  # per-channel multipliers and shifts

@@ -94,8 +94,9 @@ def build_package(
     if output.parent and not output.parent.is_dir():
         raise InputError(output, "cannot write: the output directory does not exist")
     conversion = convert(cfg)
-    model = load_tflite(cfg.source_path if conversion.float_accuracy is None else model_dir,
-                        conversion.tflite)
+    model = load_tflite(
+        cfg.source_path if conversion.float_accuracy is None else model_dir, conversion.tflite
+    )
     check_or_fail(model, manifest)
     greedy = estimate_arena(model)
     planned = plan_offline(model, greedy)

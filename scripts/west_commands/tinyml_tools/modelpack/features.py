@@ -24,7 +24,9 @@ def _fallback_id(path: Path) -> int:
     except OSError as err:
         raise InputError(path, f"cannot read feature pipeline: {err.strerror}") from None
     except yaml.YAMLError as err:
-        raise InputError(path, f"feature pipeline is not valid YAML: {err}".splitlines()[0]) from None
+        raise InputError(
+            path, f"feature pipeline is not valid YAML: {err}".splitlines()[0]
+        ) from None
     if not isinstance(config, dict):
         raise InputError(path, "feature pipeline config must be a mapping")
     canonical = json.dumps(config, sort_keys=True, separators=(",", ":"))
@@ -36,7 +38,7 @@ def feature_pipeline_id(path: Path) -> int:
     if not path.is_file():
         raise InputError(path, "feature pipeline config not found")
     try:
-        from ..features.pipeline import (  # type: ignore[import-not-found,unused-ignore]
+        from ..features.pipeline import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
             load_pipeline,
             pipeline_id,
         )

@@ -7,6 +7,7 @@ layout of the generated C table, so the firmware and this tool agree on the dige
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,7 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     ops = sorted(
         (_op_from_entry(file, i, entry) for i, entry in enumerate(entries)), key=lambda o: o.code
     )
-    for first, second in zip(ops, ops[1:], strict=False):
+    for first, second in itertools.pairwise(ops):
         if first.code == second.code:
             raise InputError(file, f"operator {first.name} listed twice")
     return Manifest(file, tflm_version, tuple(ops))

@@ -41,7 +41,12 @@ class TensorInfo:
     def encode(self) -> bytes:
         dims = list(self.shape) + [0] * (MAX_RANK - len(self.shape))
         return _TENSOR.pack(
-            self.direction, self.type, len(self.shape), self.index, *dims, self.scale,
+            self.direction,
+            self.type,
+            len(self.shape),
+            self.index,
+            *dims,
+            self.scale,
             self.zero_point,
         )
 
@@ -130,8 +135,25 @@ class ModelMetadata:
         meta = tlvs[TLV_MODEL_META]
         if len(meta) != _META.size:
             raise MetadataError(f"MODEL_META is {len(meta)} bytes, expected {_META.size}")
-        (fmt, flags, tflite_size, major, minor, patch, runtime_id, pipeline_id, total, head,
-         tail, lower, n_in, n_out, n_labels, n_thr, _) = _META.unpack(meta)
+        (
+            fmt,
+            flags,
+            tflite_size,
+            major,
+            minor,
+            patch,
+            runtime_id,
+            pipeline_id,
+            total,
+            head,
+            tail,
+            lower,
+            n_in,
+            n_out,
+            n_labels,
+            n_thr,
+            _,
+        ) = _META.unpack(meta)
         if fmt != FORMAT_VERSION:
             raise MetadataError(f"format version {fmt}, this tool reads {FORMAT_VERSION}")
         if not (1 <= n_in <= MAX_IO and 1 <= n_out <= MAX_IO and n_labels <= MAX_LABELS):

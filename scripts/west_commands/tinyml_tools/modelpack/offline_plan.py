@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-import flatbuffers
+import flatbuffers  # type: ignore[import-untyped]
 import numpy as np
 
 from . import schema
@@ -27,7 +27,7 @@ ONLINE = -1
 class _AlignedBuilder(flatbuffers.Builder):  # type: ignore[misc]
     """Keeps every vector 16-byte aligned, as the TFLite schema's force_align asks for buffers."""
 
-    def StartVector(self, elemSize: int, numElems: int, alignment: int) -> int:  # noqa: N802,N803
+    def StartVector(self, elemSize: int, numElems: int, alignment: int) -> int:
         return int(super().StartVector(elemSize, numElems, max(alignment, 16)))
 
 
@@ -37,7 +37,11 @@ def first_fit(buffers: list[Buffer], order: list[int]) -> tuple[int, list[int]]:
     for i in order:
         want = buffers[i]
         active = sorted(
-            (j for j in placed if not (buffers[j].first > want.last or buffers[j].last < want.first)),
+            (
+                j
+                for j in placed
+                if not (buffers[j].first > want.last or buffers[j].last < want.first)
+            ),
             key=lambda j: offsets[j],
         )
         candidate = 0
@@ -71,7 +75,9 @@ def with_offline_plan(model: TfliteModel, tensor_offsets: dict[int, int]) -> Tfl
     """The model with an OfflineMemoryAllocation metadata buffer (re-packed, 16-byte aligned)."""
     model_t = schema.ModelT.InitFromPackedBuf(model.data, 0)
     model_t.metadata = [
-        m for m in (model_t.metadata or []) if m.name not in (OFFLINE_PLAN_METADATA.encode(), OFFLINE_PLAN_METADATA)
+        m
+        for m in (model_t.metadata or [])
+        if m.name not in (OFFLINE_PLAN_METADATA.encode(), OFFLINE_PLAN_METADATA)
     ]
     offsets = [tensor_offsets.get(i, ONLINE) for i in range(len(model.tensors))]
     words = np.array([1, 0, len(offsets), *offsets], dtype="<i4")
@@ -87,7 +93,9 @@ def with_offline_plan(model: TfliteModel, tensor_offsets: dict[int, int]) -> Tfl
     return load_tflite(model.path, bytes(builder.Output()))
 
 
-def plan_offline(model: TfliteModel, greedy: ArenaEstimate) -> tuple[TfliteModel, ArenaEstimate] | None:
+def plan_offline(
+    model: TfliteModel, greedy: ArenaEstimate
+) -> tuple[TfliteModel, ArenaEstimate] | None:
     """A model whose embedded plan beats TFLM's greedy head, or None when greedy is optimal."""
     if greedy.head <= greedy.lower_bound or OFFLINE_PLAN_METADATA in model.metadata_names:
         return None

@@ -148,8 +148,8 @@ def parse_package(path: Path, data: bytes | None = None) -> ParsedPackage:
             raise InputError(path, f"cannot read: {err.strerror}") from None
     if len(data) < _HEADER.size:
         raise InputError(path, "not a model package (shorter than an image header)")
-    (magic, _, hdr_size, prot_size, img_size, flags, major, minor, patch, _, _) = _HEADER.unpack_from(
-        data
+    (magic, _, hdr_size, prot_size, img_size, flags, major, minor, patch, _, _) = (
+        _HEADER.unpack_from(data)
     )
     if magic != IMAGE_MAGIC:
         raise InputError(path, f"not a model package (image magic 0x{magic:08x})")

@@ -131,7 +131,9 @@ def load_tflite(path: str | Path, data: bytes | None = None) -> TfliteModel:
     except InputError:
         raise
     except Exception as err:  # the flatbuffer reader fails in many ways on corrupt input
-        raise InputError(file, f"corrupt or truncated TFLite model ({type(err).__name__})") from None
+        raise InputError(
+            file, f"corrupt or truncated TFLite model ({type(err).__name__})"
+        ) from None
 
 
 def _from_model_t(file: Path, data: bytes, model_t: Any) -> TfliteModel:
@@ -160,7 +162,9 @@ def _from_model_t(file: Path, data: bytes, model_t: Any) -> TfliteModel:
                 buffer=int(t.buffer),
                 is_constant=bool(has_data),
                 is_variable=bool(t.isVariable),
-                scales=tuple(float(s) for s in (quant.scale if quant and quant.scale is not None else [])),
+                scales=tuple(
+                    float(s) for s in (quant.scale if quant and quant.scale is not None else [])
+                ),
                 zero_points=_as_tuple(quant.zeroPoint if quant else None),
             )
         )

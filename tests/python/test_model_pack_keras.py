@@ -1,0 +1,144 @@
+"""`model-pack build` from Keras and SavedModel sources: int8 PTQ, accuracy drop, packaging."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinyml_tools import cli
+from tinyml_tools.errors import CheckFailed
+from tinyml_tools.modelpack.convert import Conversion, check_accuracy_drop
+from tinyml_tools.modelpack.model_config import load_model_config
+
+PIPELINE = "sample_rate_hz: 1000\nwindow: 64\nfeatures: [raw]\n"
+
+
+def synthetic_knocks(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Three classes of 64-sample windows: noise, one knock, two knocks."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    x = rng.normal(0.0, 0.1, (n, 64, 1)).astype(np.float32)
+    for i, label in enumerate(y):
+        for k in range(int(label)):
+            at = 8 + 24 * k + int(rng.integers(0, 8))
+            x[i, at : at + 6, 0] += np.hanning(6) * 2.0
+    return x, y
+
+
+def write_keras_dir(root: Path, fmt: str = "keras") -> Path:
+    """A trained tiny 1D CNN (the shape of the knock detector) and its model.yaml."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(0)
+    x, y = synthetic_knocks(600, 0)
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((64, 1)),
+            tf.keras.layers.Conv1D(8, 5, activation="relu"),
+            tf.keras.layers.MaxPooling1D(2),
+            tf.keras.layers.Conv1D(8, 3, activation="relu"),
+            tf.keras.layers.GlobalAveragePooling1D(),
+            tf.keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.fit(x, y, epochs=20, batch_size=32, verbose=0)
+    root.mkdir(parents=True)
+    if fmt == "keras":
+        model.save(root / "model.keras")
+        source = "model.keras"
+    else:
+        model.export(root / "saved_model", verbose=False)
+        source = "saved_model"
+    np.save(root / "rep.npy", x[:100])
+    ex, ey = synthetic_knocks(200, 1)
+    np.savez(root / "eval.npz", x=ex, y=ey)
+    (root / "pipeline.yaml").write_text(PIPELINE)
+    (root / "model.yaml").write_text(
+        f"name: knock\nversion: 0.3.0\nsource: {{path: {source}, format: {fmt}}}\n"
+        "quantization: {mode: int8_ptq, per_channel: true, representative_data: rep.npy,"
+        " max_accuracy_drop: 0.1}\n"
+        "evaluation_data: eval.npz\nlabels: [none, single, double]\n"
+        "thresholds: {single: 0.7, double: 0.7}\nfeature_pipeline: pipeline.yaml\n"
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def keras_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_keras_dir(tmp_path_factory.mktemp("keras") / "knock")
+
+
+def test_keras_model_converts_to_int8_and_reports_the_accuracy_drop(
+    keras_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "knock.pkg"
+    code = cli.main(["model-pack", "build", str(keras_dir), "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert report["float_accuracy"] > 0.9  # the tiny CNN learned the synthetic task
+    assert report["accuracy_drop"] == pytest.approx(
+        report["float_accuracy"] - report["int8_accuracy"]
+    )
+    assert report["accuracy_drop"] <= 0.1
+    assert report["model_version"] == "0.3.0"
+    # Batch 1, int8 end to end: only manifest ops, no QUANTIZE/DEQUANTIZE at the edges.
+    ops = {op.split(":")[0] for op in report["ops"]}
+    assert ops <= {
+        "CONV_2D",
+        "MAX_POOL_2D",
+        "MEAN",
+        "FULLY_CONNECTED",
+        "SOFTMAX",
+        "RESHAPE",
+        "EXPAND_DIMS",
+        "SQUEEZE",
+        "AVERAGE_POOL_2D",
+    }
+    assert "QUANTIZE" not in ops and "DEQUANTIZE" not in ops
+    code = cli.main(["model-pack", "inspect", str(out), "--json"])
+    inspected = json.loads(capsys.readouterr().out)
+    assert inspected["inputs"][0]["type"] == "int8"
+    assert inspected["inputs"][0]["shape"] == [1, 64, 1]
+    assert inspected["labels"] == ["none", "single", "double"]
+
+
+def test_accuracy_drop_limit_is_enforced(keras_dir: Path) -> None:
+    cfg = load_model_config(keras_dir)  # max_accuracy_drop: 0.1
+    check_accuracy_drop(cfg, Conversion(b"", 0.95, 0.90))
+    with pytest.raises(CheckFailed, match=r"int8 accuracy 0.800 is 0.150 below the float"):
+        check_accuracy_drop(cfg, Conversion(b"", 0.95, 0.80))
+
+
+def test_saved_model_source_converts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model_dir = write_keras_dir(tmp_path / "sm", fmt="saved_model")
+    out = tmp_path / "sm.pkg"
+    code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert "CONV_2D:v3" in report["ops"] and report["signed"] is True
+
+
+def test_missing_representative_data_is_named(
+    keras_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for item in keras_dir.iterdir():
+        if item.name not in ("model.yaml", "rep.npy"):
+            (broken / item.name).symlink_to(item)
+    (broken / "model.yaml").write_text((keras_dir / "model.yaml").read_text())
+    code = cli.main(["model-pack", "build", str(broken), "-o", str(tmp_path / "x.pkg")])
+    err = capsys.readouterr().err
+    assert code != 0 and "rep.npy: representative data not found" in err
