@@ -105,16 +105,15 @@ class DevicePipeline:
         cfg = self.settings.pipeline
         columns = check_compatible(rec, rec_path, self.settings)
         samples = np.ascontiguousarray(rec.samples[:, columns])
-        core = device.Core()
-        features = core.pipeline(cfg)
+        features = device.pipeline(cfg)
         trig_cfg = self.settings.trigger
         trigger = (
-            core.trigger(trig_cfg.mode.value, cfg.axes, trig_cfg.threshold, trig_cfg.hold_ms)
+            device.trigger(trig_cfg.mode, cfg.axes, trig_cfg.threshold, trig_cfg.hold_ms)
             if trig_cfg.mode is not TriggerMode.NONE
             else None
         )
         labels = self.info.labels
-        decision = core.decision(labels, self.thresholds, self.settings.decision)
+        decision = device.Decision(labels, self.thresholds, self.settings.decision)
         history: deque[npt.NDArray[np.int32]] = deque(maxlen=self.frames)
         detections: list[Detection] = []
         times: list[float] = []
