@@ -123,7 +123,7 @@ def run(
     for name, rec_path, lab_path in items:
         rec = recording_io.read(rec_path)
         events = labels_io.read(lab_path) if lab_path is not None else None
-        if progress is not None:
+        if progress is not None and len(items) > 1:
             progress(f"replaying {rec_path.name} ({rec.seconds:.0f} s)")
         result = device.replay(rec, rec_path)
         metrics = (
