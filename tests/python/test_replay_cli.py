@@ -12,7 +12,6 @@ import pytest
 
 from tinyml_tools import cli
 from tinyml_tools.replay import labels, recording
-from tinyml_tools.replay.labels import LabeledEvent
 
 KNOCK = Path(__file__).resolve().parents[2] / "models" / "knock"
 
