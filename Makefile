@@ -104,8 +104,8 @@ test: toolchain lint host host-tsan fuzz target pytest
 
 # ---------------------------------------------------------------- demo and bench
 demo: toolchain target host
-	@echo "==> memory of the Cortex-M4F self-test image"
-	@arm-none-eabi-size -A -d $(BUILD)/m4f/tinyml_selftest.elf | grep -vE '^\.(ARM\.attributes|comment|debug)'
+	@echo "==> memreport of the Cortex-M4F self-test image, budget: 128-256 KB SRAM tier"
+	@$(PY) -m tinyml_tools memreport $(BUILD)/m4f/tinyml_selftest.elf --budget tier-128k-256k --top 10
 	@echo "==> image $(BUILD)/m4f/tinyml_selftest.elf, map $(BUILD)/m4f/tinyml_selftest.map"
 	@$(PY) -m tinyml_tools.replay.demo --example knock
 
