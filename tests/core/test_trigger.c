@@ -10,6 +10,7 @@ TTEST(trigger, rms_threshold_with_hold)
 	int16_t quiet[6] = {10, -10, 10, -10, 10, -10};
 	int16_t loud[6] = {1000, -1000, 1000, -1000, 1000, -1000};
 
+	TT_ASSERT_EQ(tinyml_trigger_init(&t, TINYML_TRIGGER_RMS, 3u, 32769u, 200u), -EINVAL);
 	TT_ASSERT_EQ(tinyml_trigger_init(&t, TINYML_TRIGGER_RMS, 3u, 1000u, 200u), 0);
 	TT_ASSERT_EQ(tinyml_trigger_update(&t, quiet, 2u, 0u), 0);
 	TT_ASSERT_EQ(tinyml_trigger_update(&t, loud, 2u, 100u), 1);  /* rms exactly 1000 */

@@ -12,6 +12,7 @@
 
 #include <tinyml/ringbuf.h>
 
+#include "../core/ringbuf_sequence.h"
 #include "ttest.h"
 
 #define BLOCK  16u
@@ -64,7 +65,6 @@ static int consume(struct run *r)
 		const int16_t *block;
 		uint32_t ts;
 		int done = __atomic_load_n(&r->done, __ATOMIC_ACQUIRE);
-		uint32_t i;
 
 		if (tinyml_ringbuf_peek(&r->rb, &block, &ts) != 0) {
 			if (done) {
@@ -77,13 +77,8 @@ static int consume(struct run *r)
 			sched_yield();
 			continue;
 		}
-		if (ts % BLOCK != 0u || (int32_t)ts <= last) {
+		if (!ringbuf_block_in_sequence(block, BLOCK, ts, last)) {
 			return -1;
-		}
-		for (i = 0u; i < BLOCK; i++) {
-			if (block[i] != (int16_t)(ts + i)) {
-				return -1;
-			}
 		}
 		last = (int32_t)ts;
 		received++;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tinyml_tools.errors import InputError
@@ -87,3 +88,18 @@ def test_c_parser_rejects_what_python_never_writes() -> None:
         parse_blob(bytes(blob))
     with pytest.raises(ValueError):
         decode_pipeline(bytes(blob))
+
+
+def test_windows_cut_a_recording_like_the_firmware() -> None:
+    from tinyml_tools.features.compute import windows
+
+    cfg = load_pipeline(next(p for p in PIPELINES if p.stem == "knock_imu"))
+    frames = np.arange(3 * 700, dtype=np.int64).reshape(700, 3) % 30000
+    cut = list(windows(cfg, frames))
+    # Starts 0, 128, ..., 384: the last one ends at 640 <= 700.
+    assert len(cut) == 4
+    for i, win in enumerate(cut):
+        assert win.shape == (3 * 256,)
+        start = i * cfg.hop
+        np.testing.assert_array_equal(win[:256], frames[start : start + 256, 0])
+        np.testing.assert_array_equal(win[512:], frames[start : start + 256, 2])

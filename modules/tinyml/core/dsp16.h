@@ -19,6 +19,15 @@
 /* lo(x) * hi(y) - hi(x) * lo(y) */
 #define dsp_musdx(x, y)  ((int32_t)__smusdx((x), (y)))
 
+/* low half of lo_src, high half of hi_src */
+static inline uint32_t dsp_pkhbt(uint32_t lo_src, uint32_t hi_src)
+{
+	uint32_t out;
+
+	__asm__("pkhbt %0, %1, %2" : "=r"(out) : "r"(lo_src), "r"(hi_src));
+	return out;
+}
+
 /* (lo = re >> 15, hi = im >> 15) of two Q30 products below 2^30 in magnitude */
 static inline uint32_t dsp_pack_q30(int32_t re, int32_t im)
 {
@@ -69,6 +78,11 @@ static inline int32_t dsp_musdx(uint32_t x, uint32_t y)
 static inline uint32_t dsp_pack_q30(int32_t re, int32_t im)
 {
 	return (((uint32_t)im << 1) & 0xFFFF0000u) | (((uint32_t)re >> 15) & 0xFFFFu);
+}
+
+static inline uint32_t dsp_pkhbt(uint32_t lo_src, uint32_t hi_src)
+{
+	return (hi_src & 0xFFFF0000u) | (lo_src & 0xFFFFu);
 }
 #endif
 

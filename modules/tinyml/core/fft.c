@@ -147,22 +147,28 @@ static void split(int16_t *buf, uint32_t m)
 		buf[2u * m] = (int16_t)((zr - zi) >> 1);
 		buf[2u * m + 1u] = 0;
 	}
-	for (k = 1u; k <= m / 2u; k++) {
-		uint32_t q = m - k;
-		int32_t akr = buf[2u * k], aki = buf[2u * k + 1u];
-		int32_t aqr = buf[2u * q], aqi = buf[2u * q + 1u];
-		int32_t c = tinyml_twiddle_q15[2u * k * step];
-		int32_t s = tinyml_twiddle_q15[2u * k * step + 1u];
-		int32_t er = (akr + aqr) >> 1, ei = (aki - aqi) >> 1;
-		int32_t dr = (akr - aqr) >> 1, di = (aki + aqi) >> 1;
-		/* -i W D = u - i v with W = c - i s. */
-		int32_t u = (c * di - s * dr) >> 15;
-		int32_t v = (c * dr + s * di) >> 15;
+	{
+		uint32_t *z = (uint32_t *)(void *)buf;
+		const uint32_t *tw = (const uint32_t *)(const void *)tinyml_twiddle_q15;
 
-		buf[2u * k] = (int16_t)((er + u) >> 1);
-		buf[2u * k + 1u] = (int16_t)((ei - v) >> 1);
-		buf[2u * q] = (int16_t)((er - u) >> 1);
-		buf[2u * q + 1u] = (int16_t)((-ei - v) >> 1);
+		for (k = 1u; k <= m / 2u; k++) {
+			uint32_t a = z[k];
+			uint32_t b = z[m - k];
+			uint32_t w = tw[k * step];
+			uint32_t sum = dsp_hadd16(a, b);   /* (er, di): halves of Z[k] + Z[q] */
+			uint32_t diff = dsp_hsub16(a, b);  /* (dr, ei) */
+			uint32_t d = dsp_pkhbt(diff, sum); /* (dr, di) */
+			uint32_t e = dsp_pkhbt(sum, diff); /* (er, ei) */
+			/* -i W D = u - i v with W = c - i s: u = c di - s dr, v = c dr + s di. */
+			int32_t u = dsp_musdx(w, d) >> 15;
+			int32_t v = dsp_muad(w, d) >> 15;
+			uint32_t t = dsp_pkhbt((uint32_t)u, (uint32_t)-v << 16); /* (u, -v) */
+
+			/* X[k] = ((er + u) >> 1, (ei - v) >> 1); X[q] = ((er - u) >> 1, (-v - ei)
+			 * >> 1) */
+			z[k] = dsp_hadd16(e, t);
+			z[m - k] = dsp_hsub16(dsp_pkhbt(e, t), dsp_pkhbt(t, diff));
+		}
 	}
 }
 

@@ -1,12 +1,14 @@
 /*
  * floor(sqrt(x)) for 32-bit x, inlined where it runs per FFT bin (core-internal). With a
  * single-precision FPU one VSQRT gets within one unit and an integer fix-up makes it exact;
- * without one, the bit-by-bit method gives the same result.
+ * without one, the exact bit-by-bit tinyml_isqrt64() gives the same result.
  */
 #ifndef TINYML_CORE_ISQRT32_H_
 #define TINYML_CORE_ISQRT32_H_
 
 #include <stdint.h>
+
+#include <tinyml/fixed.h>
 
 #if defined(__ARM_FP) && (__ARM_FP & 4) && !defined(__SOFTFP__)
 static inline uint32_t tinyml_sqrt_estimate(uint32_t x)
@@ -19,22 +21,7 @@ static inline uint32_t tinyml_sqrt_estimate(uint32_t x)
 #else
 static inline uint32_t tinyml_sqrt_estimate(uint32_t x)
 {
-	uint32_t res = 0u;
-	uint32_t bit = 1u << 30;
-
-	while (bit > x) {
-		bit >>= 2;
-	}
-	while (bit != 0u) {
-		if (x >= res + bit) {
-			x -= res + bit;
-			res = (res >> 1) + bit;
-		} else {
-			res >>= 1;
-		}
-		bit >>= 2;
-	}
-	return res;
+	return tinyml_isqrt64(x);
 }
 #endif
 

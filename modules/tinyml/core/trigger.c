@@ -9,6 +9,11 @@ int tinyml_trigger_init(struct tinyml_trigger *trig, enum tinyml_trigger_mode mo
 	    (mode != TINYML_TRIGGER_RMS && mode != TINYML_TRIGGER_DELTA)) {
 		return -EINVAL;
 	}
+	/* An RMS of int16 values never exceeds 32768; the bound keeps threshold^2 * n in 64 bits.
+	 */
+	if (mode == TINYML_TRIGGER_RMS && threshold > 32768u) {
+		return -EINVAL;
+	}
 	trig->mode = (uint8_t)mode;
 	trig->axes = (uint8_t)axes;
 	trig->armed = 0u;

@@ -66,7 +66,8 @@ int tinyml_features_prepare(const int16_t *x, size_t n, int dc_remove, uint16_t 
 
 /**
  * @brief Log power of bins [lo, hi) in Q8.8, in absolute units of (DFT/n)^2:
- * log2_q8(sum power[k]) - 512 * shift.
+ * log2_q8(sum power[k]) - 512 * shift, or TINYML_LOG2_Q8_ZERO when the sum is 0 (so silence
+ * maps to one value whatever the shift).
  *
  * @retval 0 on success; -EINVAL on NULL or lo >= hi or hi > n_bins.
  */
@@ -99,7 +100,8 @@ int tinyml_features_spectral_crest_q8(const uint16_t *mag, size_t n_bins, int32_
 /**
  * @brief The @p k strongest bins among 1..n_bins-1 by power (ties: lower bin first), in
  * descending order; @p bins gets their indices and @p log_power their log2_q8 power minus
- * 512 * shift. Missing entries (k > n_bins - 1) get bin 0 and TINYML_LOG2_Q8_ZERO.
+ * 512 * shift (TINYML_LOG2_Q8_ZERO for a zero power). Missing entries (k > n_bins - 1) get
+ * bin 0 and TINYML_LOG2_Q8_ZERO.
  *
  * @retval 0 on success; -EINVAL on NULL, @p n_bins < 2, or @p k not 1..8.
  */

@@ -36,7 +36,8 @@ struct tinyml_trigger {
 /**
  * @brief Set up a trigger.
  *
- * @retval 0 on success; -EINVAL on NULL, zero or too many axes, or an unknown mode.
+ * @retval 0 on success; -EINVAL on NULL, zero or too many axes, an unknown mode, or an RMS
+ *         threshold above 32768.
  */
 int tinyml_trigger_init(struct tinyml_trigger *trig, enum tinyml_trigger_mode mode, size_t axes,
 			uint32_t threshold, uint32_t hold_ms);

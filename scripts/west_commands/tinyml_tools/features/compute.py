@@ -18,14 +18,14 @@ from tinyml_tools.features.pipeline import Feature, Kind, PipelineConfig
 from tinyml_tools.features.time_domain import prepare, time_stats
 
 
-def _power(cfg: PipelineConfig, x: IntArray) -> tuple[IntArray, int]:
-    v, shift = prepare(x, cfg.dc_remove, cfg.pre_emphasis_q15, cfg.window_fn)
+def _power(cfg: PipelineConfig, frames: IntArray) -> tuple[IntArray, IntArray]:
+    """Power spectra and shifts of a batch of frames (rows)."""
+    v, shift = prepare(frames, cfg.dc_remove, cfg.pre_emphasis_q15, cfg.window_fn)
     return fft.power(fft.rfft_q15(v)), shift
 
 
-def _axis_features(cfg: PipelineConfig, x: IntArray) -> list[int]:
+def _axis_features(cfg: PipelineConfig, x: IntArray, pw: IntArray, shift: int) -> list[int]:
     ts = time_stats(x, cfg.dc_remove)
-    pw, shift = _power(cfg, x)
     out: list[int] = []
     for feat in Feature:
         if not cfg.has(feat):
@@ -67,13 +67,14 @@ def run_pipeline(cfg: PipelineConfig, samples: npt.ArrayLike) -> npt.NDArray[np.
     out: list[int] = []
     if cfg.kind is Kind.LOGMEL:
         weights = spectral.mel_weights_q15(cfg.mel_edges, cfg.n_bins)
-        for f in range(cfg.n_frames):
-            frame = x[f * cfg.hop : f * cfg.hop + n]
-            pw, shift = _power(cfg, frame)
-            out += [int(v) for v in spectral.mel_log(pw, weights, shift)]
-    else:
-        for axis in range(cfg.axes):
-            out += _axis_features(cfg, x[axis * n : (axis + 1) * n])
+        starts = np.arange(cfg.n_frames) * cfg.hop
+        pw, shifts = _power(cfg, x[starts[:, None] + np.arange(n)])
+        mel = spectral.mel_log(pw.T, weights, shifts)  # (n_mels, frames)
+        return np.ascontiguousarray(mel.T).ravel().astype(np.int32)
+    rows = x.reshape(cfg.axes, n)
+    pw, shifts = _power(cfg, rows)
+    for axis in range(cfg.axes):
+        out += _axis_features(cfg, rows[axis], pw[axis], int(shifts[axis]))
     return np.array(out, np.int32)
 
 

@@ -17,9 +17,11 @@ IntArray = npt.NDArray[np.int64]
 def bit_length(x: IntArray) -> IntArray:
     """Bit length of each non-negative value (exact for any int64)."""
     x = np.asarray(x, np.int64)
-    n = np.zeros(x.shape, np.int64)
-    for k in range(63):
-        n += (x >> k) != 0
+    # Below 2^53 a float64 holds the value exactly, so frexp's exponent is the bit length.
+    n = np.frexp(x.astype(np.float64))[1].astype(np.int64)
+    big = x >= 1 << 53
+    if np.any(big):
+        n[big] = [int(v).bit_length() for v in x[big]]
     return n
 
 

@@ -218,7 +218,7 @@ def decode_pipeline(blob: bytes, name: str = "") -> PipelineConfig:
     if len(blob) < HEADER.size:
         raise ValueError("pipeline blob truncated")
     f = HEADER.unpack_from(blob)
-    if f[0] != MAGIC or f[1] != BLOB_VERSION or f[10] != 0:
+    if f[0] != MAGIC or f[1] != BLOB_VERSION or f[10] != 0 or blob[36:40] != bytes(4):
         raise ValueError("not a version 1 pipeline blob")
     n_bands, n_mels = f[6], f[9]
     n_edges = n_mels + 2 if n_mels else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from tinyml_tools.features.fixed import LOG2_Q8_ZERO, IntArray, log2_q8
@@ -61,6 +63,7 @@ def harmonics_q15(pw: IntArray, f0: int, count: int) -> list[int]:
     return [harmonic_q15(p, fund) for p in [*parts, sum(parts)]]
 
 
+@cache
 def mel_weights_q15(edges: tuple[int, ...], n_bins: int) -> IntArray:
     """(n_mels, n_bins) triangle weights in Q15 from bin edges, integer as in C."""
     n_mels = len(edges) - 2
@@ -74,6 +77,7 @@ def mel_weights_q15(edges: tuple[int, ...], n_bins: int) -> IntArray:
     return w
 
 
-def mel_log(pw: IntArray, weights: IntArray, shift: int) -> IntArray:
+def mel_log(pw: IntArray, weights: IntArray, shift: IntArray | int) -> IntArray:
+    """Log-mel of power spectra (bins, frames...) with their shifts: (n_mels, frames...)."""
     energy = weights @ np.asarray(pw, np.int64)
     return np.where(energy == 0, LOG2_Q8_ZERO, log2_q8(energy) - 512 * shift - 15 * 256)

@@ -26,7 +26,7 @@ def time_stats(x: IntArray, dc_remove: bool) -> TimeStats:
     if n == 0 or n & (n - 1):
         raise ValueError("length must be a power of two")
     bits = n.bit_length() - 1
-    mean = frame_mean(x, dc_remove)
+    mean = int(frame_mean(x, dc_remove))
     y = x - mean
     rms = int(isqrt(np.array([int((y * y).sum()) >> bits]))[0])
     peak = int(np.abs(y).max())
@@ -43,22 +43,26 @@ def hann_q14(n: int) -> IntArray:
     return np.asarray(HANN_Q14[idx], np.int64)
 
 
-def frame_mean(x: IntArray, dc_remove: bool) -> int:
-    """floor(sum x / n) with DC removal, else 0 (n a power of two)."""
-    return int(np.asarray(x, np.int64).sum()) >> (x.size.bit_length() - 1) if dc_remove else 0
+def frame_mean(x: IntArray, dc_remove: bool) -> IntArray:
+    """floor(sum x / n) over the last axis with DC removal, else 0 (n a power of two)."""
+    x = np.asarray(x, np.int64)
+    if not dc_remove:
+        return np.zeros(x.shape[:-1], np.int64)
+    return np.asarray(x.sum(axis=-1) >> (x.shape[-1].bit_length() - 1), np.int64)
 
 
 def prepare(
     x: IntArray, dc_remove: bool, pre_emphasis_q15: int, window: WindowFn
-) -> tuple[IntArray, int]:
-    """FFT input (|v| <= 2^14) and the block-scaling shift of one frame."""
+) -> tuple[IntArray, IntArray]:
+    """FFT input (|v| <= 2^14) and block-scaling shift of each frame (last axis)."""
     x = np.asarray(x, np.int64)
-    y = x - frame_mean(x, dc_remove)
-    prev = np.concatenate([y[:1], y[:-1]])
+    y = x - frame_mean(x, dc_remove)[..., None]
+    prev = np.concatenate([y[..., :1], y[..., :-1]], axis=-1)
     p = y - ((pre_emphasis_q15 * prev) >> 15)
-    v = (p * hann_q14(x.size) + 8192) >> 14 if window is WindowFn.HANN else p
+    v = (p * hann_q14(x.shape[-1]) + 8192) >> 14 if window is WindowFn.HANN else p
     # Bit length of the OR of v ^ (v >> 31): |v| for v >= 0, |v| - 1 below (the C prep).
-    mag = int(np.bitwise_or.reduce(v ^ (v >> 63)))
-    shift = 0 if mag == 0 else 14 - int(bit_length(np.array([mag]))[0])
-    out = v << shift if shift >= 0 else v >> -shift
-    return out, shift
+    mag = np.bitwise_or.reduce(v ^ (v >> 63), axis=-1)
+    shift = np.where(mag == 0, 0, 14 - bit_length(mag))
+    up = np.maximum(shift, 0)[..., None]
+    down = np.maximum(-shift, 0)[..., None]
+    return (v << up) >> down, shift
