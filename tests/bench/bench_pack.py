@@ -18,6 +18,7 @@ from tinyml_tools.paths import REPO_ROOT
 
 EXTERNAL = REPO_ROOT.parent / "shared" / "external-models"
 TESTS = REPO_ROOT / "tests" / "python"
+AUDIO_PIPELINE = REPO_ROOT / "models" / "pipelines" / "audio_logmel_16k.yaml"
 
 
 # A fresh, small parent process runs the build: Linux counts a child's peak RSS from its fork,
@@ -58,7 +59,7 @@ def _example_dirs(root: Path) -> dict[str, Path]:
     )
     return {
         "knock_keras": write_keras_dir(root / "knock"),
-        "micro_speech_tflite": make_model_dir(root / "speech", speech, yaml_text),
+        "micro_speech_tflite": make_model_dir(root / "speech", speech, yaml_text, AUDIO_PIPELINE),
     }
 
 

@@ -15,10 +15,12 @@ import pytest
 from test_model_pack_factory import gap_model, mlp
 
 from tinyml_tools import cli
-from tinyml_tools.modelpack.features import feature_pipeline_id
+from tinyml_tools.features.pipeline import load_pipeline, pipeline_id
 from tinyml_tools.modelpack.manifest import load_manifest
 from tinyml_tools.modelpack.signing import DEV_KEY
+from tinyml_tools.paths import REPO_ROOT
 
+KNOCK_PIPELINE = REPO_ROOT / "models" / "pipelines" / "knock_imu.yaml"
 DEV_PUB = DEV_KEY.with_name(DEV_KEY.name.replace(".pem", ".pub.pem"))
 IMGTOOL = str(Path(sys.executable).parent / "imgtool")
 
@@ -32,10 +34,12 @@ feature_pipeline: pipeline.yaml
 """
 
 
-def make_model_dir(root: Path, tflite: bytes, yaml_text: str = MODEL_YAML) -> Path:
+def make_model_dir(
+    root: Path, tflite: bytes, yaml_text: str = MODEL_YAML, pipeline: Path = KNOCK_PIPELINE
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "model.tflite").write_bytes(tflite)
-    (root / "pipeline.yaml").write_text("sample_rate_hz: 1000\nwindow: 64\nfeatures: [rms]\n")
+    (root / "pipeline.yaml").write_text(pipeline.read_text())
     (root / "model.yaml").write_text(yaml_text)
     return root
 
@@ -69,7 +73,7 @@ def test_build_inspect_round_trip(
     assert report["model_version"] == "1.4.2"
     assert report["runtime_id"] == f"0x{manifest.runtime_id:08x}"
     assert report["manifest_digest"] == manifest.digest.hex()
-    expected_pipeline = feature_pipeline_id(model_dir / "pipeline.yaml")
+    expected_pipeline = pipeline_id(load_pipeline(KNOCK_PIPELINE))  # the signal chain's ID
     assert report["feature_pipeline_id"] == f"0x{expected_pipeline:08x}"
     assert report["signed"] is True and report["hash_ok"] is True
     assert report["ops"] == ["FULLY_CONNECTED:v4"]
@@ -201,6 +205,17 @@ def test_bad_model_yaml_names_the_field(
     assert "model.yaml" in err and expected in err
     assert err.count("\n") == 1
     assert not out.exists()
+
+
+def test_bad_feature_pipeline_is_named(
+    model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (model_dir / "pipeline.yaml").write_text("kind: spectral\nsample_rate_hz: 1000\n")
+    code, _, err = run(capsys, "model-pack", "build", str(model_dir), "-o", str(tmp_path / "x.pkg"))
+    assert code != 0 and "pipeline.yaml" in err and err.count("\n") == 1
+    (model_dir / "pipeline.yaml").unlink()
+    code, _, err = run(capsys, "model-pack", "build", str(model_dir), "-o", str(tmp_path / "x.pkg"))
+    assert code != 0 and "pipeline.yaml: feature pipeline config not found" in err
 
 
 def test_missing_model_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

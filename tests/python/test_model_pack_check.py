@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -214,3 +216,23 @@ def test_synthetic_int8_model_runs_in_tflm(tmp_path: Path) -> None:
     interp.set_input(np.ones((1, 8), np.int8), 0)
     interp.invoke()
     assert interp.get_output(0).shape == (1, 4)
+
+
+@pytest.mark.parametrize("stem, ok", [("micro_speech_quantized", True), ("mnist_lstm_int8", False)])
+def test_west_model_pack_check_exit_code_and_json(
+    stem: str, ok: bool, external_models: Path, repo: Path
+) -> None:
+    west = Path(sys.executable).parent / "west"
+    model = external_models / f"{stem}.tflite"
+    proc = subprocess.run(
+        [str(west), "model-pack", "check", str(model), "--json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proc.returncode == 0) is ok, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["compatible"] is ok
+    assert set(report) >= {"compatible", "problems", "ops", "arena"}
+    assert set(report["arena"]) == {"total", "head", "tail", "lower_bound"}

@@ -13,8 +13,9 @@ from tinyml_tools import cli
 from tinyml_tools.errors import CheckFailed
 from tinyml_tools.modelpack.convert import Conversion, check_accuracy_drop
 from tinyml_tools.modelpack.model_config import load_model_config
+from tinyml_tools.paths import REPO_ROOT
 
-PIPELINE = "sample_rate_hz: 1000\nwindow: 64\nfeatures: [raw]\n"
+PIPELINE = REPO_ROOT / "models" / "pipelines" / "knock_imu.yaml"
 
 
 def synthetic_knocks(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +63,7 @@ def write_keras_dir(root: Path, fmt: str = "keras") -> Path:
     np.save(root / "rep.npy", x[:100])
     ex, ey = synthetic_knocks(200, 1)
     np.savez(root / "eval.npz", x=ex, y=ey)
-    (root / "pipeline.yaml").write_text(PIPELINE)
+    (root / "pipeline.yaml").write_text(PIPELINE.read_text())
     (root / "model.yaml").write_text(
         f"name: knock\nversion: 0.3.0\nsource: {{path: {source}, format: {fmt}}}\n"
         "quantization: {mode: int8_ptq, per_channel: true, representative_data: rep.npy,"

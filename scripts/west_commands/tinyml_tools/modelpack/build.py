@@ -12,7 +12,7 @@ from .checks import check_model
 from .convert import Conversion, convert
 from .features import feature_pipeline_id
 from .manifest import Manifest
-from .metadata import MAX_IO, MAX_RANK, Arena, ModelMetadata, TensorInfo
+from .metadata import MAX_IO, MAX_RANK, ModelMetadata, TensorInfo
 from .model_config import ModelConfig, load_model_config
 from .offline_plan import plan_offline
 from .package import check_fits, make_image, write_atomically
@@ -71,7 +71,7 @@ def _metadata(
         tflite_size=len(model.data),
         runtime_id=manifest.runtime_id,
         feature_pipeline_id=feature_pipeline_id(cfg.feature_pipeline),
-        arena=Arena(arena.total, arena.head, arena.tail, arena.lower_bound),
+        arena=arena.figures,
         manifest_digest=manifest.digest,
         inputs=inputs,
         outputs=outputs,

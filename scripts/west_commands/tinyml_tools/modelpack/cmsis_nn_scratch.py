@@ -11,10 +11,13 @@ Each function mirrors the ``arm_*_get_buffer_size`` function of CMSIS-NN that TF
   cin * kw * kh * sizeof(int16).
 - AVERAGE_POOL_2D: ``arm_avgpool_s8_get_buffer_size_dsp`` = channels * sizeof(int32).
 - FULLY_CONNECTED: ``arm_fully_connected_s8_get_buffer_size_dsp`` = 0.
+- MEAN (TFLM's reference ``reduce_common.cc``, no CMSIS-NN kernel): for int8, an int32
+  accumulator per output element, then an int per input dimension and one per reduced axis.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import schema
@@ -45,8 +48,18 @@ def _align4(n: int) -> int:
     return (n + 3) & ~3
 
 
-def scratch_bytes(model: TfliteModel, op: Operator) -> int:
-    """Bytes of the scratch buffer the CMSIS-NN kernel of ``op`` requests (0 if none)."""
+def scratch_requests(model: TfliteModel, op: Operator) -> list[int]:
+    """Bytes of each scratch buffer the kernel of ``op`` requests, in request order."""
+    if op.code == schema.BuiltinOperator.MEAN:
+        out_elems = math.prod(_dims(model, op.outputs[0]))
+        rank = len(_dims(model, op.inputs[0]))
+        axes = math.prod(_dims(model, op.inputs[1])) if _dims(model, op.inputs[1]) else 1
+        return [4 * out_elems, 4 * rank, 4 * axes]
+    size = _single_scratch(model, op)
+    return [size] if size > 0 else []
+
+
+def _single_scratch(model: TfliteModel, op: Operator) -> int:
     code = op.code
     if code == schema.BuiltinOperator.CONV_2D:
         n, in_h, in_w, cin = _dims(model, op.inputs[0])

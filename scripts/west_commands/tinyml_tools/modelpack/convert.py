@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import CheckFailed, InputError
+from .files import read_input
 from .model_config import ModelConfig, SourceFormat
 
 
@@ -109,12 +110,7 @@ def _int8_accuracy(tf: Any, tflite: bytes, x: Any, y: Any) -> float:
 
 def convert(cfg: ModelConfig) -> Conversion:
     if cfg.source_format is SourceFormat.TFLITE:
-        try:
-            return Conversion(cfg.source_path.read_bytes(), None, None)
-        except FileNotFoundError:
-            raise InputError(cfg.source_path, "source model not found") from None
-        except OSError as err:
-            raise InputError(cfg.source_path, f"cannot read: {err.strerror}") from None
+        return Conversion(read_input(cfg.source_path, "source model"), None, None)
     tf = _quiet_tensorflow()
     samples = _representative(cfg)
     converter, float_model = _converter(tf, cfg)

@@ -17,7 +17,7 @@ import flatbuffers  # type: ignore[import-untyped]
 import numpy as np
 
 from . import schema
-from .arena import ArenaEstimate, Buffer, estimate_arena, greedy_plan
+from .arena import ArenaEstimate, Buffer, estimate_arena, first_fit, greedy_plan
 from .tflite_model import OFFLINE_PLAN_METADATA, TfliteModel, load_tflite
 
 SHUFFLES = 64
@@ -29,29 +29,6 @@ class _AlignedBuilder(flatbuffers.Builder):  # type: ignore[misc]
 
     def StartVector(self, elemSize: int, numElems: int, alignment: int) -> int:
         return int(super().StartVector(elemSize, numElems, max(alignment, 16)))
-
-
-def first_fit(buffers: list[Buffer], order: list[int]) -> tuple[int, list[int]]:
-    offsets = [0] * len(buffers)
-    placed: list[int] = []
-    for i in order:
-        want = buffers[i]
-        active = sorted(
-            (
-                j
-                for j in placed
-                if not (buffers[j].first > want.last or buffers[j].last < want.first)
-            ),
-            key=lambda j: offsets[j],
-        )
-        candidate = 0
-        for j in active:
-            if offsets[j] - candidate >= want.size:
-                break
-            candidate = max(candidate, offsets[j] + buffers[j].size)
-        offsets[i] = candidate
-        placed.append(i)
-    return max((offsets[i] + b.size for i, b in enumerate(buffers)), default=0), offsets
 
 
 def _orders(buffers: list[Buffer]) -> list[list[int]]:

@@ -20,6 +20,7 @@ from imgtool import image as imgtool_image
 from imgtool import version as imgtool_version
 
 from ..errors import CheckFailed, InputError
+from .files import read_input
 from .metadata import HEADER_SIZE, PAYLOAD_ALIGN, MetadataError, ModelMetadata
 from .signing import SigningKey
 
@@ -140,12 +141,7 @@ def _tlv_area(data: bytes, offset: int, magic: int) -> tuple[dict[int, bytes], i
 
 def parse_package(path: Path, data: bytes | None = None) -> ParsedPackage:
     if data is None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(path, "file not found") from None
-        except OSError as err:
-            raise InputError(path, f"cannot read: {err.strerror}") from None
+        data = read_input(path)
     if len(data) < _HEADER.size:
         raise InputError(path, "not a model package (shorter than an image header)")
     (magic, _, hdr_size, prot_size, img_size, flags, major, minor, patch, _, _) = (

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from . import schema
+from .files import read_input
 
 FILE_IDENTIFIER = b"TFL3"
 OFFLINE_PLAN_METADATA = "OfflineMemoryAllocation"
@@ -114,12 +115,7 @@ def _decode(raw: Any) -> str:
 def load_tflite(path: str | Path, data: bytes | None = None) -> TfliteModel:
     file = Path(path)
     if data is None:
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise InputError(file, "file not found") from None
-        except OSError as err:
-            raise InputError(file, f"cannot read: {err.strerror}") from None
+        data = read_input(file)
     if len(data) < 16 or data[4:8] != FILE_IDENTIFIER:
         raise InputError(file, "not a TFLite model (no 'TFL3' flatbuffer identifier)")
     root = int.from_bytes(data[:4], "little")
