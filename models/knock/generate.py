@@ -15,17 +15,15 @@ The held-out split uses a door, a mounting and temperatures that training never 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from tinyml_tools.replay import synth
-from tinyml_tools.replay.dataset import write_split
+from tinyml_tools.replay.generator import Generator
 from tinyml_tools.replay.labels import LabeledEvent
-from tinyml_tools.replay.recording import Recording
 
 GENERATOR_VERSION = "1.0.0"
 EXAMPLE = "knock"
@@ -228,8 +226,10 @@ def background(cond: Condition, rng: np.random.Generator, n: int) -> np.ndarray:
     return out
 
 
-def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth.Session:
-    rng = np.random.default_rng(seed)
+def physics(
+    cond: Condition, seconds: float, rng: np.random.Generator
+) -> tuple[np.ndarray, list[LabeledEvent]]:
+    """The physical signal (frames x channels, in sensor units) of one session, and its labels."""
     n = int(seconds * ODR_HZ)
     frame = sensor_frame(cond.mounting)
     panel = background(cond, rng, n)
@@ -256,41 +256,31 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
             events.append(LabeledEvent(round(start, 4), round(start + dur, 4), "knock"))
     gravity = np.array([0.0, -1.0, 0.0])  # the door hangs vertically
     sensor_g = (panel + gravity) @ frame.T
-    counts = synth.to_counts(sensor_g, SENSOR, cond.temperature_c, rng)
-    meta = {
-        "example": EXAMPLE,
-        "generator_version": GENERATOR_VERSION,
-        "seed": seed,
-        "sensor": SENSOR.describe(),
-        "condition": {
-            "door": cond.door.name,
-            "mounting": cond.mounting.name,
-            "temperature_c": cond.temperature_c,
-            "room": cond.room,
-        },
-        "condition_detail": {"door": asdict(cond.door), "mounting": asdict(cond.mounting)},
+    return sensor_g, events
+
+
+def describe(cond: Condition) -> tuple[dict[str, Any], dict[str, Any]]:
+    summary = {
+        "door": cond.door.name,
+        "mounting": cond.mounting.name,
+        "temperature_c": cond.temperature_c,
+        "room": cond.room,
     }
-    rec = Recording(counts, ODR_HZ, tuple(c.name for c in SENSOR.channels), meta)
-    return synth.Session(name, rec, events)
+    return summary, {"door": asdict(cond.door), "mounting": asdict(cond.mounting)}
 
 
-def sessions(split: str, seconds: float) -> list[synth.Session]:
-    base = {"train": 1000, "val": 1500, "heldout": 9000}[split]
-    return [
-        make_session(cond, seconds, base + i, f"{split}_{i:02d}")
-        for i, cond in enumerate(SPLITS[split])
-    ]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=sorted(SPLITS), required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seconds", type=float, default=60.0, help="length of each session")
-    args = parser.parse_args(argv)
-    write_split(args.out, EXAMPLE, args.split, sessions(args.split, args.seconds))
-    return 0
+GENERATOR = Generator(
+    example=EXAMPLE,
+    version=GENERATOR_VERSION,
+    sensor=SENSOR,
+    splits=SPLITS,
+    seed_base={"train": 1000, "val": 1500, "heldout": 9000},
+    physics=physics,
+    describe=describe,
+    default_seconds=60.0,
+)
+sessions = GENERATOR.sessions
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(GENERATOR.main(None, __doc__.splitlines()[0]))

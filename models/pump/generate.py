@@ -21,17 +21,15 @@ temperatures training never sees.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from tinyml_tools.replay import synth
-from tinyml_tools.replay.dataset import write_split
+from tinyml_tools.replay.generator import Generator
 from tinyml_tools.replay.labels import LabeledEvent
-from tinyml_tools.replay.recording import Recording
 
 GENERATOR_VERSION = "1.0.0"
 EXAMPLE = "pump"
@@ -177,8 +175,10 @@ def cavitation(
     return vib, np.zeros(n), flow
 
 
-def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth.Session:
-    rng = np.random.default_rng(seed)
+def physics(
+    cond: Condition, seconds: float, rng: np.random.Generator
+) -> tuple[np.ndarray, list[LabeledEvent]]:
+    """The physical signal (frames x channels, in sensor units) of one session, and its labels."""
     n = int(seconds * ODR_HZ)
     load, speed = speed_profile(rng, n)
     vib, cur = healthy(cond, rng, load, speed)
@@ -213,41 +213,31 @@ def make_session(cond: Condition, seconds: float, seed: int, name: str) -> synth
     axes = np.outer(vib, cond.placement.gain)
     axes[:, 2] += 1.0  # the casing's sensor axis z points up
     physical = np.column_stack([axes, cur])
-    counts = synth.to_counts(physical, SENSOR, cond.temperature_c, rng)
-    meta = {
-        "example": EXAMPLE,
-        "generator_version": GENERATOR_VERSION,
-        "seed": seed,
-        "sensor": SENSOR.describe(),
-        "condition": {
-            "pump": cond.pump.name,
-            "placement": cond.placement.name,
-            "temperature_c": cond.temperature_c,
-            "plant": cond.plant,
-        },
-        "condition_detail": {"pump": asdict(cond.pump), "placement": asdict(cond.placement)},
+    return physical, events
+
+
+def describe(cond: Condition) -> tuple[dict[str, Any], dict[str, Any]]:
+    summary = {
+        "pump": cond.pump.name,
+        "placement": cond.placement.name,
+        "temperature_c": cond.temperature_c,
+        "plant": cond.plant,
     }
-    rec = Recording(counts, ODR_HZ, tuple(c.name for c in SENSOR.channels), meta)
-    return synth.Session(name, rec, events)
+    return summary, {"pump": asdict(cond.pump), "placement": asdict(cond.placement)}
 
 
-def sessions(split: str, seconds: float) -> list[synth.Session]:
-    base = {"train": 2000, "val": 2500, "heldout": 8000}[split]
-    return [
-        make_session(cond, seconds, base + i, f"{split}_{i:02d}")
-        for i, cond in enumerate(SPLITS[split])
-    ]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=sorted(SPLITS), required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seconds", type=float, default=120.0, help="length of each session")
-    args = parser.parse_args(argv)
-    write_split(args.out, EXAMPLE, args.split, sessions(args.split, args.seconds))
-    return 0
+GENERATOR = Generator(
+    example=EXAMPLE,
+    version=GENERATOR_VERSION,
+    sensor=SENSOR,
+    splits=SPLITS,
+    seed_base={"train": 2000, "val": 2500, "heldout": 8000},
+    physics=physics,
+    describe=describe,
+    default_seconds=120.0,
+)
+sessions = GENERATOR.sessions
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(GENERATOR.main(None, __doc__.splitlines()[0]))

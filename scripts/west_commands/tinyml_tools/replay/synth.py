@@ -137,6 +137,9 @@ def place_events(
     occupied: list[tuple[float, float]] = []
     for dur in durations:
         placed = float("nan")
+        if seconds - margin_s - dur <= margin_s:  # longer than the session
+            starts.append(placed)
+            continue
         for _ in range(200):
             start = float(rng.uniform(margin_s, seconds - margin_s - dur))
             if all(start + dur + min_gap_s < s or start > e + min_gap_s for s, e in occupied):

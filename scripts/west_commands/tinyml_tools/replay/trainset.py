@@ -4,7 +4,8 @@ The model sees the last ``frames`` feature vectors, each computed by
 ``tinyml_tools.features.compute.run_pipeline`` (bit-exact with the C core), exactly as the
 replay and the firmware stack them. Each stacked input is labelled from the event intervals
 it overlaps (see ``dataset.window_labels``). Features are cached per session under
-``cache_dir`` by a hash of the recording and the pipeline, and computed in worker processes.
+``cache_dir`` by a hash of the feature code, the pipeline and the recording, and computed in
+worker processes.
 """
 
 from __future__ import annotations
@@ -37,13 +38,24 @@ def session_features(cfg: PipelineConfig, samples: npt.NDArray[np.int16]) -> npt
     return np.stack(rows) if rows else np.zeros((0, cfg.feature_count), np.int32)
 
 
+def _feature_code_digest() -> bytes:
+    """The reference's source: a change of feature code must not reuse cached features."""
+    folder = Path(run_pipeline.__code__.co_filename).parent
+    h = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.digest()
+
+
 def _cached_features(
     args: tuple[PipelineConfig, npt.NDArray[np.int16], Path | None],
 ) -> npt.NDArray[np.int32]:
     cfg, samples, cache_dir = args
     if cache_dir is None:
         return session_features(cfg, samples)
-    digest = hashlib.sha256(encode_pipeline(cfg) + samples.tobytes()).hexdigest()[:24]
+    digest = hashlib.sha256(
+        _feature_code_digest() + encode_pipeline(cfg) + samples.tobytes()
+    ).hexdigest()[:24]
     path = cache_dir / f"features_{digest}.npy"
     if path.is_file():
         return np.asarray(np.load(path), dtype=np.int32)
