@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -281,6 +282,7 @@ GENERATOR = Generator(
     seed_base={"train": 3000, "val": 3500, "heldout": 7000},
     physics=physics,
     describe=describe,
+    pipeline=Path(__file__).with_name("pipeline.yaml"),
     default_seconds=120.0,
 )
 sessions = GENERATOR.sessions

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -277,6 +278,7 @@ GENERATOR = Generator(
     seed_base={"train": 1000, "val": 1500, "heldout": 9000},
     physics=physics,
     describe=describe,
+    pipeline=Path(__file__).with_name("pipeline.yaml"),
     default_seconds=60.0,
 )
 sessions = GENERATOR.sessions

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -234,6 +235,7 @@ GENERATOR = Generator(
     seed_base={"train": 2000, "val": 2500, "heldout": 8000},
     physics=physics,
     describe=describe,
+    pipeline=Path(__file__).with_name("pipeline.yaml"),
     default_seconds=120.0,
 )
 sessions = GENERATOR.sessions

@@ -1,6 +1,7 @@
-"""The frame every example data generator shares: seeds, sensor front end, metadata, splits
-and the command line. An example supplies the physics (``physics(condition, seconds, rng)``
-returning the physical signal and its labels) and how to describe a condition."""
+"""The frame every example data generator shares: seeds, sensor front end, metadata (sensor
+settings, conditions, generator version, feature pipeline ID), splits and the command line.
+An example supplies the physics (``physics(condition, seconds, rng)`` returning the physical
+signal and its labels) and how to describe a condition."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..features.pipeline import load_pipeline, pipeline_id
 from .dataset import write_split
 from .labels import LabeledEvent
 from .recording import Recording
@@ -29,6 +31,7 @@ class Generator:
     # describe(condition) -> (summary for the index, full detail for the metadata)
     describe: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]]
     default_seconds: float
+    pipeline: Path  # the feature pipeline the data are meant for; its ID goes into the metadata
 
     def session(self, condition: Any, seconds: float, seed: int, name: str) -> Session:
         """One recording: the physics, then the sensor (drift, noise, int16 counts)."""
@@ -41,6 +44,10 @@ class Generator:
             "generator_version": self.version,
             "seed": seed,
             "sensor": self.sensor.describe(),
+            "pipeline": {
+                "config": self.pipeline.name,
+                "id": f"0x{pipeline_id(load_pipeline(self.pipeline)):08x}",
+            },
             "condition": summary,
             "condition_detail": detail,
         }

@@ -34,6 +34,7 @@ DIGEST_FILE = "inputs.json"
 # Code every example model depends on besides its own folder's generator/train/pipeline.
 SHARED_INPUTS = (
     "scripts/west_commands/tinyml_tools/replay/synth.py",
+    "scripts/west_commands/tinyml_tools/replay/generator.py",
     "scripts/west_commands/tinyml_tools/replay/dataset.py",
     "scripts/west_commands/tinyml_tools/replay/trainset.py",
     "scripts/west_commands/tinyml_tools/replay/training.py",
