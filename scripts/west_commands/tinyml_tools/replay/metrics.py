@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from .labels import LabeledEvent
 
@@ -47,7 +48,44 @@ class Metrics:
     latency_ms_median: float | None
     latencies_ms: list[float] = field(default_factory=list)
     confusion: list[list[int]] = field(default_factory=list)
-    per_class_recall: dict[str, float] = field(default_factory=dict)
+    events_per_class: dict[str, int] = field(default_factory=dict)
+    hits_per_class: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_counts(
+        cls,
+        classes: tuple[str, ...],
+        counts: tuple[int, int, int, int, int],
+        negative_hours: float,
+        latencies_ms: list[float],
+        confusion: npt.NDArray[np.int64],
+        events_per_class: dict[str, int],
+        hits_per_class: dict[str, int],
+    ) -> Metrics:
+        """The rates from the counts (events, detections, detected events, correct detections,
+        false triggers); an empty denominator gives the figure of a perfect detector."""
+        events, detections, detected, correct, false_triggers = counts
+        return cls(
+            classes=classes,
+            events=events,
+            detections=detections,
+            true_positives=detected,
+            correct_detections=correct,
+            false_triggers=false_triggers,
+            negative_hours=negative_hours,
+            precision=correct / detections if detections else 1.0,
+            recall=detected / events if events else 1.0,
+            false_triggers_per_hour=false_triggers / negative_hours if negative_hours > 0 else 0.0,
+            latency_ms_median=float(np.median(latencies_ms)) if latencies_ms else None,
+            latencies_ms=latencies_ms,
+            confusion=confusion.tolist(),
+            events_per_class=events_per_class,
+            hits_per_class=hits_per_class,
+        )
+
+    @property
+    def per_class_recall(self) -> dict[str, float]:
+        return {c: self.hits_per_class.get(c, 0) / n for c, n in self.events_per_class.items() if n}
 
     def headline(self) -> dict[str, float | None]:
         return {
@@ -119,29 +157,14 @@ def score(
             false_triggers += 1
             confusion[0, index.get(det.label, 0)] += 1
     negative_s = max(0.0, total_seconds - _covered_seconds(evs, tolerance_s, total_seconds))
-    negative_h = negative_s / 3600.0
-    precision = correct / len(dets) if dets else 1.0
-    recall = matched_events / len(evs) if evs else 1.0
-    fth = false_triggers / negative_h if negative_h > 0 else 0.0
-    return Metrics(
-        classes=classes,
-        events=len(evs),
-        detections=len(dets),
-        true_positives=matched_events,
-        correct_detections=correct,
-        false_triggers=false_triggers,
-        negative_hours=negative_h,
-        precision=precision,
-        recall=recall,
-        false_triggers_per_hour=fth,
-        latency_ms_median=float(np.median(latencies)) if latencies else None,
-        latencies_ms=latencies,
-        confusion=confusion.tolist(),
-        per_class_recall={
-            c: hits_per_class[c] / count_per_class[c]
-            for c in classes
-            if count_per_class.get(c, 0) > 0
-        },
+    return Metrics.from_counts(
+        classes,
+        (len(evs), len(dets), matched_events, correct, false_triggers),
+        negative_s / 3600.0,
+        latencies,
+        confusion,
+        {c: n for c, n in count_per_class.items() if n},
+        hits_per_class,
     )
 
 
@@ -149,37 +172,25 @@ def combine(parts: Sequence[Metrics]) -> Metrics:
     """Pool the counts of several recordings (a dataset split) into one set of figures."""
     if not parts:
         raise ValueError("nothing to combine")
-    classes = parts[0].classes
-    events = sum(p.events for p in parts)
-    dets = sum(p.detections for p in parts)
-    tp = sum(p.true_positives for p in parts)
-    correct = sum(p.correct_detections for p in parts)
-    ft = sum(p.false_triggers for p in parts)
-    hours = sum(p.negative_hours for p in parts)
-    lat = [x for p in parts for x in p.latencies_ms]
-    conf = np.sum([np.array(p.confusion) for p in parts], axis=0)
-    per_class_hits: dict[str, float] = {}
-    per_class_n: dict[str, int] = {}
+    events_per_class: dict[str, int] = {}
+    hits_per_class: dict[str, int] = {}
     for p in parts:
-        for c, r in p.per_class_recall.items():
-            n = int(np.array(p.confusion)[classes.index(c)].sum()) if c in classes else 0
-            per_class_hits[c] = per_class_hits.get(c, 0.0) + r * n
-            per_class_n[c] = per_class_n.get(c, 0) + n
-    return Metrics(
-        classes=classes,
-        events=events,
-        detections=dets,
-        true_positives=tp,
-        correct_detections=correct,
-        false_triggers=ft,
-        negative_hours=hours,
-        precision=correct / dets if dets else 1.0,
-        recall=tp / events if events else 1.0,
-        false_triggers_per_hour=ft / hours if hours > 0 else 0.0,
-        latency_ms_median=float(np.median(lat)) if lat else None,
-        latencies_ms=lat,
-        confusion=conf.tolist(),
-        per_class_recall={
-            c: per_class_hits[c] / per_class_n[c] for c in per_class_n if per_class_n[c]
-        },
+        for c, n in p.events_per_class.items():
+            events_per_class[c] = events_per_class.get(c, 0) + n
+        for c, n in p.hits_per_class.items():
+            hits_per_class[c] = hits_per_class.get(c, 0) + n
+    return Metrics.from_counts(
+        parts[0].classes,
+        (
+            sum(p.events for p in parts),
+            sum(p.detections for p in parts),
+            sum(p.true_positives for p in parts),
+            sum(p.correct_detections for p in parts),
+            sum(p.false_triggers for p in parts),
+        ),
+        sum(p.negative_hours for p in parts),
+        [x for p in parts for x in p.latencies_ms],
+        np.sum([np.array(p.confusion, dtype=np.int64) for p in parts], axis=0),
+        events_per_class,
+        hits_per_class,
     )
