@@ -2,8 +2,8 @@
 
 Reproducible (seeds fixed, deterministic ops, data generated from fixed seeds), fast (small
 models, few epochs) and incremental: a model directory records the SHA-256 of everything its
-model depends on (generator, training script, pipeline, feature reference code); when that is
-unchanged and the artifacts exist, the committed model is reused instead of retrained.
+model depends on (generator, training script, pipeline, and what the feature code computes);
+when that is unchanged and the artifacts exist, the committed model is reused instead of retrained.
 
 TensorFlow is imported only by the functions that need it, through ``tf_keras`` (Keras 2, which
 tensorflow-model-optimization's quantization-aware training needs).
@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..features.compute import run_pipeline
 from ..features.pipeline import load_pipeline
 from ..paths import BUILD_DIR, REPO_ROOT
 from . import trainset
@@ -31,31 +32,44 @@ from .synth import Session
 
 SEED = 1234
 DIGEST_FILE = "inputs.json"
-# Code every example model depends on besides its own folder's generator/train/pipeline.
+# Code every example model depends on besides its own folder's generator/train/pipeline. The
+# feature code enters through what it computes (feature_fingerprint), so a refactor of the
+# reference that keeps its outputs does not force a retrain.
 SHARED_INPUTS = (
     "scripts/west_commands/tinyml_tools/replay/synth.py",
     "scripts/west_commands/tinyml_tools/replay/generator.py",
     "scripts/west_commands/tinyml_tools/replay/dataset.py",
     "scripts/west_commands/tinyml_tools/replay/trainset.py",
     "scripts/west_commands/tinyml_tools/replay/training.py",
-    "scripts/west_commands/tinyml_tools/features/compute.py",
-    "scripts/west_commands/tinyml_tools/features/spectral.py",
-    "scripts/west_commands/tinyml_tools/features/fft.py",
-    "scripts/west_commands/tinyml_tools/features/fixed.py",
-    "scripts/west_commands/tinyml_tools/features/time_domain.py",
-    "scripts/west_commands/tinyml_tools/features/tables.py",
-    "scripts/west_commands/tinyml_tools/features/pipeline.py",
 )
 OWN_INPUTS = ("generate.py", "train.py", "pipeline.yaml")
+_PROBE_WINDOWS = 24
+
+
+def feature_fingerprint(pipeline_path: Path) -> str:
+    """SHA-256 of the reference features of fixed probe windows (noise at several levels,
+    sweeps, clipping): changes exactly when the feature code computes something else."""
+    cfg = load_pipeline(pipeline_path)
+    rng = np.random.default_rng(SEED)
+    n = cfg.input_len
+    t = np.arange(n) / n
+    h = hashlib.sha256()
+    for i in range(_PROBE_WINDOWS):
+        level = 2.0 ** (i % 15)
+        x = rng.normal(0.0, level, n) + level * 4 * np.sin(2 * np.pi * (3 + 40 * t) * t * (i + 1))
+        window = np.clip(np.rint(x), -32768, 32767).astype(np.int16)
+        h.update(run_pipeline(cfg, window).tobytes())
+    return h.hexdigest()
 
 
 def inputs_digest(model_dir: Path) -> dict[str, str]:
-    """SHA-256 of each input file (repository-relative names) and of all of them together."""
+    """SHA-256 of each input file (repository-relative names), of the features, and of all."""
     files = [model_dir / name for name in OWN_INPUTS] + [REPO_ROOT / p for p in SHARED_INPUTS]
     digests: dict[str, str] = {}
     for f in files:
         rel = f.resolve().relative_to(REPO_ROOT).as_posix()
         digests[rel] = hashlib.sha256(f.read_bytes()).hexdigest() if f.is_file() else "missing"
+    digests["feature_fingerprint"] = feature_fingerprint(model_dir / "pipeline.yaml")
     total = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
     return {"inputs_sha256": total} | digests
 
