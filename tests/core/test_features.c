@@ -186,3 +186,18 @@ TTEST(features, mel_triangles)
 	TT_ASSERT_EQ(tinyml_features_mel_log(p, 8u, edges, 2u, 0, out), -EINVAL);
 	TT_ASSERT_EQ(tinyml_features_mel_log(p, 9u, edges, 0u, 0, out), -EINVAL);
 }
+
+/* The FPU estimate plus fix-up (target) and the bit-by-bit method agree around every square. */
+TTEST(features, isqrt32_exact_around_squares)
+{
+	uint32_t k;
+
+	for (k = 1u; k < 65536u; k += 7u) {
+		uint32_t sq = k * k;
+
+		TT_ASSERT_EQ(tinyml_isqrt32(sq), k);
+		TT_ASSERT_EQ(tinyml_isqrt32(sq - 1u), k - 1u);
+		TT_ASSERT_EQ(tinyml_isqrt32(sq + k), tinyml_isqrt64((uint64_t)sq + k));
+	}
+	TT_ASSERT_EQ(tinyml_isqrt32(65535u * 65535u), 65535u);
+}

@@ -23,6 +23,8 @@ TTEST(pipeline_config, encode_parse_round_trip_and_id_is_crc_of_blob)
 		TT_ASSERT_EQ(tinyml_pipeline_id(&cfg, &id), 0);
 		TT_ASSERT_EQ(id, tinyml_crc32(0u, sv->blob, sv->blob_len));
 		TT_ASSERT_EQ(tinyml_pipeline_encode(&cfg, blob, sv->blob_len - 1u), -ENOSPC);
+		TT_ASSERT_EQ(tinyml_pipeline_check_model(&cfg, sv->pipeline_id), 0);
+		TT_ASSERT_EQ(tinyml_pipeline_check_model(&cfg, sv->pipeline_id ^ 1u), -EBADMSG);
 	}
 }
 
@@ -83,5 +85,6 @@ TTEST(pipeline_config, validate_and_counts)
 	TT_ASSERT_EQ(tinyml_pipeline_id(&cfg, &id), -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_validate(NULL), -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_id(NULL, &id), -EINVAL);
+	TT_ASSERT_EQ(tinyml_pipeline_check_model(NULL, 0u), -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_input_len(NULL), -EINVAL);
 }

@@ -11,7 +11,10 @@
 #include "vectors/signal_vectors.h"
 
 static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(TINYML_FFT_MAX_LEN) + 3u) / 4u];
-static int32_t features[2048];
+/* The largest output of the vectors (the audio clip's 49 x 40 log-mel). */
+static int32_t features[sizeof(vec_audio_out) / sizeof(vec_audio_out[0])];
+
+#define FEATURES_CAP (sizeof(features) / sizeof(features[0]))
 
 TTEST(pipeline_vectors, fft256_matches_reference)
 {
@@ -60,24 +63,25 @@ TTEST(pipeline_vectors, run_rejects_bad_arguments)
 
 	TT_ASSERT_EQ(tinyml_pipeline_parse(sv->blob, sv->blob_len, &cfg), 0);
 	TT_ASSERT_EQ(tinyml_pipeline_run(NULL, sv->in, sv->in_len, scratch, sizeof(scratch),
-					 features, 2048u),
+					 features, FEATURES_CAP),
 		     -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, NULL, sv->in_len, scratch, sizeof(scratch), features,
-					 2048u),
+					 FEATURES_CAP),
 		     -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, sv->in, sv->in_len - 1u, scratch, sizeof(scratch),
-					 features, 2048u),
+					 features, FEATURES_CAP),
 		     -EINVAL);
-	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, sv->in, sv->in_len, scratch, 100u, features, 2048u),
+	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, sv->in, sv->in_len, scratch, 100u, features,
+					 FEATURES_CAP),
 		     -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, sv->in, sv->in_len, (uint8_t *)scratch + 1,
-					 sizeof(scratch) - 4u, features, 2048u),
+					 sizeof(scratch) - 4u, features, FEATURES_CAP),
 		     -EINVAL);
 	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, sv->in, sv->in_len, scratch, sizeof(scratch),
 					 features, sv->out_len - 1u),
 		     -EINVAL);
 	cfg.window_len = 1024u;
 	TT_ASSERT_EQ(tinyml_pipeline_run(&cfg, sv->in, sv->in_len, scratch, sizeof(scratch),
-					 features, 2048u),
+					 features, FEATURES_CAP),
 		     -ENOTSUP);
 }

@@ -22,8 +22,8 @@ static uint32_t ring_stamps[8];
 static int16_t history[AXES * LEN];
 static int16_t window_out[AXES * LEN];
 static int16_t block_copy[BLOCK];
-static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(TINYML_FFT_MAX_LEN) + 3u) / 4u];
-static int32_t features[512];
+static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(LEN) + 3u) / 4u];
+static int32_t features[sizeof(vec_knock_out) / sizeof(vec_knock_out[0])];
 
 TTEST(signal_chain, ring_window_pipeline_decision)
 {
@@ -83,7 +83,7 @@ TTEST(signal_chain, ring_window_pipeline_decision)
 							 sizeof(window_out));
 					n = tinyml_pipeline_run(&cfg, window_out, AXES * LEN,
 								scratch, sizeof(scratch), features,
-								512u);
+								sizeof(features) / 4u);
 					TT_ASSERT_EQ(n, sizeof(vec_knock_out) / sizeof(int32_t));
 					TT_ASSERT_MEM_EQ(features, vec_knock_out,
 							 sizeof(vec_knock_out));

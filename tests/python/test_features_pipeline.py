@@ -62,6 +62,16 @@ def test_logmel_frames() -> None:
         ("sample_rate_hz: 100\nwindow: 64\nfeatures: [band_power]\n", "band features need"),
         ("sample_rate_hz: 100\nwindow: 64\nfeatures: [rms]\npre_emphasis: 1.5\n", "pre_emphasis"),
         ("kind: logmel\nsample_rate_hz: 16000\nwindow: 512\n", "needs 'mel"),
+        (
+            "sample_rate_hz: 100\nwindow: 64\nfeatures: [spectrum]\nspectrum_bins: [a, 3]\n",
+            "spectral settings",
+        ),
+        (
+            "sample_rate_hz: 100\nwindow: 64\nfeatures: [band_power]\nbands_hz: [[.inf, 3]]\n",
+            "spectral settings",
+        ),
+        ("sample_rate_hz: 100\nwindow: 64\nfeatures: [[rms]]\n", "spectral settings"),
+        ("sample_rate_hz: 100\nwindow: 64\nfeatures: [peaks]\npeaks: 9\n", "peak count"),
         ("- just\n- a list\n", "YAML mapping"),
         ("window: [\n", "not valid YAML"),
     ],

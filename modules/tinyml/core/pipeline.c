@@ -53,6 +53,10 @@ static int spectrum(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	return err;
 }
 
+#define SPECTRAL_FEATURES                                                                          \
+	(TINYML_FEAT_SPECTRUM | TINYML_FEAT_BAND_POWER | TINYML_FEAT_BAND_RATIO |                  \
+	 TINYML_FEAT_SPECTRAL_CREST | TINYML_FEAT_PEAKS | TINYML_FEAT_HARMONICS)
+
 static int32_t log_power(uint64_t p, int32_t shift)
 {
 	return p == 0u ? TINYML_LOG2_Q8_ZERO : tinyml_log2_q8(p) - 512 * shift;
@@ -69,7 +73,13 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 	uint32_t i;
 	int err;
 
-	err = spectrum(cfg, x, s, &shift, &ts);
+	if (mask & SPECTRAL_FEATURES) {
+		err = spectrum(cfg, x, s, &shift, &ts);
+	} else {
+		/* Time-domain features only: no FFT. */
+		shift = 0;
+		err = tinyml_features_time(x, cfg->window_len, cfg->dc_remove, &ts);
+	}
 	if (err != 0) {
 		return err;
 	}
@@ -133,6 +143,11 @@ static int run_axis(const struct tinyml_pipeline_config *cfg, const int16_t *x,
 		(void)tinyml_features_harmonics_q15(s->power, nb, cfg->fundamental_bin,
 						    cfg->n_harmonics, o);
 		o += cfg->n_harmonics + 1u;
+	}
+	if (mask & TINYML_FEAT_RAW) {
+		for (i = 0u; i < cfg->window_len; i++) {
+			*o++ = x[i];
+		}
 	}
 	return (int)(o - out);
 }

@@ -244,6 +244,18 @@ int tinyml_pipeline_id(const struct tinyml_pipeline_config *cfg, uint32_t *id)
 	return 0;
 }
 
+int tinyml_pipeline_check_model(const struct tinyml_pipeline_config *cfg,
+				uint32_t model_pipeline_id)
+{
+	uint32_t id;
+	int err = tinyml_pipeline_id(cfg, &id);
+
+	if (err != 0) {
+		return err;
+	}
+	return id == model_pipeline_id ? 0 : -EBADMSG;
+}
+
 static size_t per_axis_count(const struct tinyml_pipeline_config *cfg)
 {
 	uint16_t mask = cfg->feature_mask;
@@ -259,6 +271,7 @@ static size_t per_axis_count(const struct tinyml_pipeline_config *cfg)
 	n += (mask & TINYML_FEAT_SPECTRAL_CREST) ? 1u : 0u;
 	n += (mask & TINYML_FEAT_PEAKS) ? 2u * cfg->n_peaks : 0u;
 	n += (mask & TINYML_FEAT_HARMONICS) ? cfg->n_harmonics + 1u : 0u;
+	n += (mask & TINYML_FEAT_RAW) ? cfg->window_len : 0u;
 	return n;
 }
 

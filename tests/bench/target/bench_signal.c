@@ -62,7 +62,7 @@ static long long pipeline_cost(const char *name, uint32_t reps)
 TBENCH(signal_features_imu)
 {
 	ttest_figure("signal.features_imu_3x256.instructions", pipeline_cost("knock", 400u));
-	/* Every spectral feature, magnitudes of all 129 bins and harmonics included. */
+	/* Every feature: magnitudes of all 129 bins, harmonics and the raw samples included. */
 	ttest_figure("signal.features_imu_3x256_all.instructions",
 		     pipeline_cost("imu_all_features", 400u));
 }

@@ -92,7 +92,7 @@ def cases() -> list[tuple[str, PipelineConfig, npt.NDArray[np.int16]]]:
     audio = load_pipeline(PIPELINES / "audio_logmel_16k.yaml")
     out.append(("audio", audio, audio_clip(rng, audio.clip_len)))
     out += [(f"knock_{k}", knock, v) for k, v in adversarial(256, 3).items()]
-    # Every spectral feature at once over the knock window (the bench's superset figure).
+    # Every feature at once over the knock window (the bench's superset figure).
     every = replace(knock, feature_mask=sum(f.bit for f in Feature))
     every = replace(every, n_harmonics=4, fundamental_bin=5)
     out.append(("imu_all_features", every, out[0][2]))

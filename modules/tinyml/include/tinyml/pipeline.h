@@ -44,7 +44,8 @@ enum tinyml_pipeline_kind {
 #define TINYML_FEAT_SPECTRAL_CREST (1u << 7)
 #define TINYML_FEAT_PEAKS          (1u << 8)
 #define TINYML_FEAT_HARMONICS      (1u << 9)
-#define TINYML_FEAT_ALL            0x3FFu
+#define TINYML_FEAT_RAW            (1u << 10) /* the window_len samples themselves */
+#define TINYML_FEAT_ALL            0x7FFu
 
 struct tinyml_pipeline_config {
 	uint8_t kind;            /* enum tinyml_pipeline_kind */
@@ -95,6 +96,16 @@ int tinyml_pipeline_encode(const struct tinyml_pipeline_config *cfg, uint8_t *bu
  * @retval 0 on success; -EINVAL on NULL or an invalid configuration.
  */
 int tinyml_pipeline_id(const struct tinyml_pipeline_config *cfg, uint32_t *id);
+
+/**
+ * @brief Whether a model trained with pipeline @p model_pipeline_id may run on @p cfg.
+ *
+ * @retval 0 the IDs match.
+ * @retval -EBADMSG the model was trained with other features: refuse it.
+ * @retval -EINVAL NULL or an invalid configuration.
+ */
+int tinyml_pipeline_check_model(const struct tinyml_pipeline_config *cfg,
+				uint32_t model_pipeline_id);
 
 /**
  * @brief Check a configuration (the rules tinyml_pipeline_parse() applies).

@@ -53,6 +53,8 @@ def _axis_features(cfg: PipelineConfig, x: IntArray, pw: IntArray, shift: int) -
                 out += [b, lp]
         elif feat is Feature.HARMONICS:
             out += spectral.harmonics_q15(pw, cfg.fundamental_bin, cfg.n_harmonics)
+        elif feat is Feature.RAW:
+            out += [int(v) for v in x]
     return out
 
 

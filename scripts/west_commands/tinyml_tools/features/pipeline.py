@@ -55,6 +55,7 @@ class Feature(Enum):
     SPECTRAL_CREST = ("spectral_crest", 7)
     PEAKS = ("peaks", 8)
     HARMONICS = ("harmonics", 9)
+    RAW = ("raw", 10)
 
     @property
     def key(self) -> str:
@@ -130,6 +131,8 @@ def feature_names(cfg: PipelineConfig) -> list[str]:
             elif feat is Feature.HARMONICS:
                 names += [f"{pre}harmonic{h}" for h in range(2, cfg.n_harmonics + 2)]
                 names.append(f"{pre}harmonic_sum")
+            elif feat is Feature.RAW:
+                names += [f"{pre}raw{i}" for i in range(cfg.window_len)]
             else:
                 names.append(pre + feat.key)
     return names
@@ -319,39 +322,48 @@ def parse_pipeline(data: Any, source: str | Path = "<pipeline>") -> PipelineConf
             mel_edges=mel_edges(n_mels, fmin, fmax, window, rate),
         )  # fmt: skip
     else:
-        names = data.get("features")
-        keys = {f.key: f for f in Feature}
-        if not isinstance(names, list) or not names or any(n not in keys for n in names):
-            raise fail(f"'features' must list some of: {', '.join(keys)}")
-        mask = sum({keys[n].bit for n in names})
-        extra: dict[str, Any] = {}
-        if "spectrum_bins" in data:
-            lo_hi = data["spectrum_bins"]
-            if not (isinstance(lo_hi, list) and len(lo_hi) == 2):
-                raise fail("'spectrum_bins' must be [lo, hi]")
-            extra["spectrum_lo"], extra["spectrum_hi"] = int(lo_hi[0]), int(lo_hi[1])
-        bands = data.get("bands_hz", [])
-        if not isinstance(bands, list) or any(
-            not (isinstance(b, list) and len(b) == 2) for b in bands
-        ):
-            raise fail("'bands_hz' must be a list of [lo_hz, hi_hz]")
-        extra["bands"] = tuple(
-            (hz_to_bin(float(lo), window, rate), hz_to_bin(float(hi), window, rate))
-            for lo, hi in bands
-        )
-        if "peaks" in data:
-            extra["n_peaks"] = integer("peaks")
-        harm = data.get("harmonics")
-        if harm is not None:
-            if not isinstance(harm, dict) or "fundamental_hz" not in harm or "count" not in harm:
-                raise fail("'harmonics' must be {fundamental_hz, count}")
-            extra["fundamental_bin"] = hz_to_bin(float(harm["fundamental_hz"]), window, rate)
-            extra["n_harmonics"] = int(harm["count"])
+        try:
+            mask, extra = _spectral_settings(data, window, rate)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise fail(f"spectral settings: {exc}") from None
         cfg = PipelineConfig(**common, axes=integer("axes", 1), feature_mask=mask, **extra)
     problem = validate(cfg)
     if problem is not None:
         raise fail(problem)
     return cfg
+
+
+def _spectral_settings(data: dict[str, Any], window: int, rate: int) -> tuple[int, dict[str, Any]]:
+    """feature_mask and the spectral fields; ValueError/TypeError on malformed values."""
+    names = data.get("features")
+    keys = {f.key: f for f in Feature}
+    if not isinstance(names, list) or not names or any(n not in keys for n in names):
+        raise ValueError(f"'features' must list some of: {', '.join(keys)}")
+    mask = sum({keys[n].bit for n in names})
+    extra: dict[str, Any] = {}
+    if "spectrum_bins" in data:
+        lo_hi = data["spectrum_bins"]
+        if not (isinstance(lo_hi, list) and len(lo_hi) == 2):
+            raise ValueError("'spectrum_bins' must be [lo, hi]")
+        extra["spectrum_lo"], extra["spectrum_hi"] = int(lo_hi[0]), int(lo_hi[1])
+    bands = data.get("bands_hz", [])
+    if not isinstance(bands, list) or any(not (isinstance(b, list) and len(b) == 2) for b in bands):
+        raise ValueError("'bands_hz' must be a list of [lo_hz, hi_hz]")
+    extra["bands"] = tuple(
+        (hz_to_bin(float(lo), window, rate), hz_to_bin(float(hi), window, rate)) for lo, hi in bands
+    )
+    if "peaks" in data:
+        peaks = data["peaks"]
+        if isinstance(peaks, bool) or not isinstance(peaks, int):
+            raise ValueError("'peaks' must be an integer")
+        extra["n_peaks"] = peaks
+    harm = data.get("harmonics")
+    if harm is not None:
+        if not isinstance(harm, dict) or "fundamental_hz" not in harm or "count" not in harm:
+            raise ValueError("'harmonics' must be {fundamental_hz, count}")
+        extra["fundamental_bin"] = hz_to_bin(float(harm["fundamental_hz"]), window, rate)
+        extra["n_harmonics"] = int(harm["count"])
+    return mask, extra
 
 
 def load_pipeline(path: str | Path) -> PipelineConfig:

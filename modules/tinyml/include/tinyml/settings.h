@@ -1,0 +1,142 @@
+/*
+ * Device settings: per-class thresholds, debounce time, trigger level, calibration baseline and
+ * the model kill switch, in three layers:
+ *
+ *   1. compiled defaults (a table of {min, max, default} the application links in),
+ *   2. the persisted current value (a flash ring on the flash seam, power-cut safe),
+ *   3. a temporary override with an expiry (RAM only: a reset ends it).
+ *
+ * A read returns the first layer that holds a value, from the top. Every write is range
+ * checked; a stored value that is out of range falls back to the default and is reported.
+ * Remote changes arrive as settings messages (tinyml/settings_msg.h) signed by the operator's
+ * P-256 key with a nonce above every nonce accepted before; the nonce is persisted with the
+ * values in one record, so neither a replay nor a power cut can get an old message in. The
+ * kill switch (TINYML_SETTING_MODEL_ENABLED = 0) stops inference only: the application keeps
+ * capturing and logging.
+ */
+#ifndef TINYML_SETTINGS_H_
+#define TINYML_SETTINGS_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <tinyml/flashring.h>
+#include <tinyml/platform/crypto.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Classes with their own threshold. */
+#define TINYML_SETTINGS_MAX_CLASSES 8u
+
+/** Magic of the settings ring ("TST1"). */
+#define TINYML_SETTINGS_MAGIC 0x31545354u
+
+enum tinyml_setting_id {
+	TINYML_SETTING_THRESHOLD_0 = 0,           /**< per-class threshold, score in Q15 */
+	TINYML_SETTING_DEBOUNCE_MS = 8,           /**< minimum time between two detections */
+	TINYML_SETTING_TRIGGER_LEVEL = 9,         /**< input level that wakes the pipeline */
+	TINYML_SETTING_CALIBRATION_BASELINE = 10, /**< sensor baseline subtracted by the pipeline */
+	TINYML_SETTING_MODEL_ENABLED = 11,        /**< kill switch: 0 disables the model */
+	TINYML_SETTING_COUNT = 12,
+};
+
+/** Range and default of one setting. */
+struct tinyml_setting_spec {
+	int32_t min;
+	int32_t max;
+	int32_t def;
+};
+
+/** The core's defaults (thresholds 0.5, debounce 500 ms, model on); apps may pass their own. */
+extern const struct tinyml_setting_spec tinyml_settings_default_specs[TINYML_SETTING_COUNT];
+
+/** State of the settings; fields are private to settings.c. */
+struct tinyml_settings {
+	const struct tinyml_setting_spec *specs;
+	const uint8_t *operator_key; /* TINYML_P256_PUBKEY_BYTES */
+	uint32_t device_id;
+	struct tinyml_flashring ring;
+	uint64_t nonce;
+	uint32_t persisted_mask;
+	int32_t persisted[TINYML_SETTING_COUNT];
+	uint32_t override_mask;
+	int32_t override_value[TINYML_SETTING_COUNT];
+	uint32_t override_start_ms[TINYML_SETTING_COUNT];
+	uint32_t override_ms[TINYML_SETTING_COUNT];
+	uint32_t fallback_mask;
+};
+
+/**
+ * @brief Load the settings from @p fa (the newest intact record wins).
+ *
+ * @param specs        Ranges and defaults (NULL: tinyml_settings_default_specs); every
+ *                     default must be within its range.
+ * @param operator_key Uncompressed P-256 public key remote messages must be signed with.
+ * @param device_id    This device's ID (messages for another device are refused).
+ * @retval 0 on success; out-of-range stored values fell back (tinyml_settings_fallbacks()).
+ * @retval -EINVAL if a spec is inconsistent or an argument is NULL.
+ * @retval -EIO if the flash could not be read.
+ */
+int tinyml_settings_init(struct tinyml_settings *s, const struct tinyml_flash_area *fa,
+			 const struct tinyml_setting_spec *specs, const uint8_t *operator_key,
+			 uint32_t device_id);
+
+/** @brief Effective value of @p id at @p now_ms (override, else persisted, else default). */
+int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting_id id,
+			    uint32_t now_ms);
+
+/** @brief Whether inference may run (the kill switch is off). */
+bool tinyml_settings_model_enabled(const struct tinyml_settings *s, uint32_t now_ms);
+
+/**
+ * @brief Persist a new current value.
+ *
+ * @retval 0 on success.
+ * @retval -EINVAL if @p id is unknown.
+ * @retval -ERANGE if @p value is outside the setting's range (nothing changes).
+ * @retval -EIO if it could not be stored (nothing changes).
+ */
+int tinyml_settings_set(struct tinyml_settings *s, enum tinyml_setting_id id, int32_t value);
+
+/**
+ * @brief Override a value in RAM for @p duration_ms from @p now_ms.
+ *
+ * @retval 0 on success.
+ * @retval -EINVAL if @p id is unknown or @p duration_ms is 0.
+ * @retval -ERANGE if @p value is outside the setting's range.
+ */
+int tinyml_settings_override(struct tinyml_settings *s, enum tinyml_setting_id id, int32_t value,
+			     uint32_t duration_ms, uint32_t now_ms);
+
+/** @brief End an override of @p id (no-op if none). */
+void tinyml_settings_clear_override(struct tinyml_settings *s, enum tinyml_setting_id id);
+
+/**
+ * @brief Verify and apply a signed remote message (tinyml/settings_msg.h), all or nothing.
+ *
+ * @retval 0 if applied (values and nonce persisted first).
+ * @retval -EBADMSG if malformed or for another device.
+ * @retval -EPERM if the signature does not verify with the operator key.
+ * @retval -EALREADY if the nonce is not above the last accepted one (replay or reorder).
+ * @retval -ERANGE if a value is out of range.
+ * @retval -EIO if the flash or the crypto backend failed.
+ */
+int tinyml_settings_apply_message(struct tinyml_settings *s, const uint8_t *msg, size_t len,
+				  uint32_t now_ms);
+
+/** @brief Bit i set: setting i's stored value was out of range and fell back to the default. */
+uint32_t tinyml_settings_fallbacks(const struct tinyml_settings *s);
+
+/** @brief Records found torn or corrupt at load (an older intact record was used). */
+uint32_t tinyml_settings_corrupt_records(const struct tinyml_settings *s);
+
+/** @brief Nonce of the last accepted remote message (0: none). */
+uint64_t tinyml_settings_nonce(const struct tinyml_settings *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINYML_SETTINGS_H_ */
