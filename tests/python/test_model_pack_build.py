@@ -93,6 +93,19 @@ def test_build_inspect_round_trip(
     )
 
 
+def test_key_hash_tlv_is_the_sha256_of_the_public_key_der(package: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from tinyml_tools.modelpack.package import TLV_KEYHASH, parse_package
+
+    public = serialization.load_pem_public_key(DEV_PUB.read_bytes())
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    assert len(der) == 91
+    assert parse_package(package).unprotected[TLV_KEYHASH] == hashlib.sha256(der).digest()
+
+
 def test_same_inputs_and_key_give_the_same_bytes(
     model_dir: Path, package: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -107,6 +107,10 @@ def test_keras_model_converts_to_int8_and_reports_the_accuracy_drop(
         "AVERAGE_POOL_2D",
     }
     assert "QUANTIZE" not in ops and "DEQUANTIZE" not in ops
+    again = tmp_path / "again.pkg"
+    assert cli.main(["model-pack", "build", str(keras_dir), "-o", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()  # conversion and signature are reproducible
+    capsys.readouterr()
     code = cli.main(["model-pack", "inspect", str(out), "--json"])
     inspected = json.loads(capsys.readouterr().out)
     assert inspected["inputs"][0]["type"] == "int8"
@@ -143,3 +147,37 @@ def test_missing_representative_data_is_named(
     code = cli.main(["model-pack", "build", str(broken), "-o", str(tmp_path / "x.pkg")])
     err = capsys.readouterr().err
     assert code != 0 and "rep.npy: representative data not found" in err
+
+
+def _conv_weight_scales(package: Path) -> list[int]:
+    from tinyml_tools.modelpack import schema
+    from tinyml_tools.modelpack.package import parse_package
+    from tinyml_tools.modelpack.tflite_model import load_tflite
+
+    model = load_tflite(package, parse_package(package).payload)
+    return [
+        len(model.tensors[op.inputs[1]].scales)
+        for op in model.operators
+        if op.code == schema.BuiltinOperator.CONV_2D
+    ]
+
+
+def test_per_channel_option_controls_the_weight_scales(
+    keras_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    per_tensor = tmp_path / "per_tensor"
+    per_tensor.mkdir()
+    for item in keras_dir.iterdir():
+        if item.name != "model.yaml":
+            (per_tensor / item.name).symlink_to(item)
+    yaml_text = (keras_dir / "model.yaml").read_text()
+    (per_tensor / "model.yaml").write_text(
+        yaml_text.replace("per_channel: true", "per_channel: false")
+    )
+    outputs = {}
+    for name, model_dir in (("channel", keras_dir), ("tensor", per_tensor)):
+        outputs[name] = tmp_path / f"{name}.pkg"
+        assert cli.main(["model-pack", "build", str(model_dir), "-o", str(outputs[name])]) == 0
+    capsys.readouterr()
+    assert _conv_weight_scales(outputs["channel"]) == [8, 8]  # one scale per output channel
+    assert _conv_weight_scales(outputs["tensor"]) == [1, 1]

@@ -120,7 +120,8 @@ def tensor_buffers(model: TfliteModel) -> list[Buffer]:
     for i, op in enumerate(model.operators):
         scope = i + 1
         for index in op.outputs:
-            first.setdefault(index, scope)
+            if index >= 0:
+                first.setdefault(index, scope)
         for index in (*op.inputs, *op.outputs):
             if index >= 0:
                 last[index] = scope
@@ -187,15 +188,15 @@ def lower_bound(buffers: list[Buffer]) -> int:
 
 
 def _op_tail(model: TfliteModel, op: Operator) -> int:
-    bytes_ = (
-        align(OPDATA_BYTES.get(op.code, OPDATA_DEFAULT))
-        if OPDATA_BYTES.get(op.code, OPDATA_DEFAULT)
-        else 0
-    )
-    if op.code in PER_CHANNEL_OPS:
+    bytes_ = align(OPDATA_BYTES.get(op.code, OPDATA_DEFAULT))
+    if op.code in PER_CHANNEL_OPS and op.outputs and model.tensors[op.outputs[0]].shape:
         channels = model.tensors[op.outputs[0]].shape[-1]
         bytes_ += 2 * align(4 * channels)  # per-channel multipliers and shifts
-    elif op.code == schema.BuiltinOperator.FULLY_CONNECTED and len(op.inputs) > 1:
+    elif (
+        op.code == schema.BuiltinOperator.FULLY_CONNECTED
+        and len(op.inputs) > 1
+        and op.inputs[1] >= 0
+    ):
         weights = model.tensors[op.inputs[1]]
         if len(weights.scales) > 1:
             bytes_ += 2 * align(4 * len(weights.scales))

@@ -30,13 +30,18 @@ def _dims(model: TfliteModel, index: int) -> tuple[int, ...]:
     return model.tensors[index].shape if index >= 0 else ()
 
 
+def _opt(options: Any, name: str) -> int:
+    """An integer builtin option; TFLM's defaults (1) when the model leaves it out."""
+    return int(getattr(options, name, 1) or 1)
+
+
 def _padding(options: Any, in_h: int, in_w: int, k_h: int, k_w: int) -> tuple[int, int]:
     if getattr(options, "padding", _SAME) != _SAME:
         return 0, 0
     pads = []
     for size, k, stride, dil in (
-        (in_h, k_h, options.strideH, getattr(options, "dilationHFactor", 1) or 1),
-        (in_w, k_w, options.strideW, getattr(options, "dilationWFactor", 1) or 1),
+        (in_h, k_h, max(1, _opt(options, "strideH")), _opt(options, "dilationHFactor")),
+        (in_w, k_w, max(1, _opt(options, "strideW")), _opt(options, "dilationWFactor")),
     ):
         out = (size + stride - 1) // stride
         total = max(0, (out - 1) * stride + (k - 1) * dil + 1 - size)
@@ -49,7 +54,17 @@ def _align4(n: int) -> int:
 
 
 def scratch_requests(model: TfliteModel, op: Operator) -> list[int]:
-    """Bytes of each scratch buffer the kernel of ``op`` requests, in request order."""
+    """Bytes of each scratch buffer the kernel of ``op`` requests, in request order.
+
+    An operator without the tensors its kernel expects (which TFLM's Prepare would reject)
+    requests nothing here."""
+    try:
+        return _requests(model, op)
+    except (ValueError, IndexError):
+        return []
+
+
+def _requests(model: TfliteModel, op: Operator) -> list[int]:
     if op.code == schema.BuiltinOperator.MEAN:
         out_elems = math.prod(_dims(model, op.outputs[0]))
         rank = len(_dims(model, op.inputs[0]))
@@ -65,20 +80,15 @@ def _single_scratch(model: TfliteModel, op: Operator) -> int:
         n, in_h, in_w, cin = _dims(model, op.inputs[0])
         _, k_h, k_w, _ = _dims(model, op.inputs[1])
         pad_h, pad_w = _padding(op.options, in_h, in_w, k_h, k_w)
-        opts = op.options
-        one_by_one = (
-            k_h == 1 and k_w == 1 and pad_h == 0 and pad_w == 0 and opts.dilationWFactor == 1
-        )
-        if one_by_one and opts.strideH == 1 and opts.strideW == 1:
-            return 0
-        if one_by_one:
-            return 0
+        if k_h == 1 and k_w == 1 and pad_h == 0 and pad_w == 0:
+            return 0  # 1x1: arm_convolve_1x1_s8(_fast) needs no buffer in the GCC/DSP build
         return 2 * _align4(k_w * k_h * cin) * 2
     if code == schema.BuiltinOperator.DEPTHWISE_CONV_2D:
         n, in_h, in_w, cin = _dims(model, op.inputs[0])
         _, k_h, k_w, cout = _dims(model, op.inputs[1])
         opts = op.options
-        if cin != cout or n != 1 or opts.dilationHFactor != 1 or opts.dilationWFactor != 1:
+        dilated = _opt(opts, "dilationHFactor") != 1 or _opt(opts, "dilationWFactor") != 1
+        if cin != cout or n != 1 or dilated:
             return 0
         pad_h, pad_w = _padding(opts, in_h, in_w, k_h, k_w)
         if k_h == 3 and k_w == 3 and pad_h <= 1 and pad_w <= 1:

@@ -81,12 +81,15 @@ def _converter(tf: Any, cfg: ModelConfig) -> tuple[Any, Any]:
             return tf.lite.TFLiteConverter.from_saved_model(str(source)), None
         except (OSError, ValueError, RuntimeError) as err:
             raise InputError(source, f"cannot load SavedModel: {err}".splitlines()[0]) from None
+    # Keras names tensors from process-wide counters, and the names end up in the flatbuffer:
+    # a fresh session makes a second conversion in the same process give the same bytes.
+    tf.keras.backend.clear_session()
     try:
         model = tf.keras.models.load_model(source, compile=False)
     except (OSError, ValueError, TypeError) as err:
         raise InputError(source, f"cannot load Keras model: {err}".splitlines()[0]) from None
     # A fixed batch of 1 converts to far fewer ops (no dynamic-shape plumbing).
-    inputs = tf.keras.Input(shape=model.inputs[0].shape[1:], batch_size=1)
+    inputs = tf.keras.Input(shape=model.inputs[0].shape[1:], batch_size=1, name="input")
     fixed = tf.keras.Model(inputs, model(inputs))
     return tf.lite.TFLiteConverter.from_keras_model(fixed), model
 

@@ -143,6 +143,8 @@ def _from_model_t(file: Path, data: bytes, model_t: Any) -> TfliteModel:
     for i, t in enumerate(sub.tensors or []):
         if not 0 <= t.buffer < max(len(buffers), 1):
             raise InputError(file, f"corrupt TFLite model: tensor #{i} names buffer {t.buffer}")
+        if schema.type_name(int(t.type)).startswith("type") or not 0 <= t.type < 32:
+            raise InputError(file, f"corrupt TFLite model: tensor #{i} has unknown type {t.type}")
         buf = buffers[t.buffer] if buffers else None
         has_data = buf is not None and (
             (buf.data is not None and len(buf.data) > 0) or (buf.size or 0) > 0
