@@ -115,3 +115,24 @@ def test_west_replay_prints_the_json(field_csv: tuple[Path, Path], repo: Path) -
     data = json.loads(proc.stdout)
     assert {"events", "metrics"} <= set(data)
     assert np.isfinite(data["metrics"]["false_triggers_per_hour"])
+
+
+def test_pump_drift_shows_a_sensor_misconfigured_in_the_field(tmp_path: Path) -> None:
+    """The accelerometer set to +-2 g instead of +-8 g (4x the counts) drifts the features far
+    from the training baseline; the same recording as recorded stays below the alarm."""
+    from tinyml_tools.replay import session
+
+    pump = KNOCK.parent / "pump"
+    rec = recording.read(pump / "golden" / "heldout_01.npz")
+    recording.write(tmp_path / "as_recorded.npz", rec)
+    scaled = np.clip(rec.samples.astype(np.int32) * [4, 4, 4, 1], -32768, 32767)
+    rec.samples = scaled.astype(np.int16)
+    recording.write(tmp_path / "wrong_range.npz", rec)
+    drift = {}
+    for name in ("as_recorded", "wrong_range"):
+        data = session.run(tmp_path / f"{name}.npz", pump / "pump.pkg").to_json()["drift"]
+        assert data is not None and data["alarm"] > 0
+        drift[name] = data["recordings"][0]
+    assert not drift["as_recorded"]["alarmed"]
+    assert drift["wrong_range"]["alarmed"]
+    assert drift["wrong_range"]["final"] > 2 * drift["as_recorded"]["final"]

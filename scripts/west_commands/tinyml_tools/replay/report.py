@@ -38,6 +38,9 @@ class Timeline:
     classes: tuple[str, ...]
     thresholds: dict[str, float]
     seconds: float
+    drift_times_s: npt.NDArray[np.float64] | None = None
+    drift_scores: npt.NDArray[np.float64] | None = None
+    drift_alarm: float | None = None
 
 
 def plot_timeline(
@@ -67,6 +70,13 @@ def plot_timeline(
         i = timeline.classes.index(det.label) if det.label in timeline.classes else 0
         ax.axvline(det.t, color=_COLORS[i % len(_COLORS)], lw=1.2, ymax=0.08)
         ax.plot([det.t], [1.04], "v", color=_COLORS[i % len(_COLORS)], ms=6, clip_on=False)
+    if timeline.drift_times_s is not None and timeline.drift_scores is not None:
+        twin = ax.twinx()
+        twin.plot(timeline.drift_times_s, timeline.drift_scores, color="#777777", lw=0.9)
+        if timeline.drift_alarm is not None:
+            twin.axhline(timeline.drift_alarm, color="#777777", ls=":", lw=0.8)
+        twin.set_ylabel("drift (baseline std)", color="#777777")
+        twin.set_ylim(bottom=0)
     ax.set_xlim(0, timeline.seconds)
     ax.set_ylim(0, 1.08)
     ax.set_xlabel("time (s)")

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..errors import InputError
 from ..features.pipeline import pipeline_id
+from ..native.drift import NativeDrift
 from . import device
 from .metrics import Detection
 from .model import ModelInfo, TflmModel
@@ -34,6 +35,9 @@ class ReplayResult:
     windows: int
     armed_windows: int
     seconds: float
+    # drift score (baseline standard deviations) after each window, when drift is configured
+    drift_times_s: npt.NDArray[np.float64] | None = None
+    drift_scores: npt.NDArray[np.float64] | None = None
 
     @property
     def agreement(self) -> float | None:
@@ -114,6 +118,9 @@ class DevicePipeline:
         )
         labels = self.info.labels
         decision = device.Decision(labels, self.thresholds, self.settings.decision)
+        drift_cfg = self.settings.drift
+        drift = NativeDrift(self.n_features, drift_cfg.horizon) if drift_cfg else None
+        drift_scores: list[float] = []
         history: deque[npt.NDArray[np.int32]] = deque(maxlen=self.frames)
         detections: list[Detection] = []
         times: list[float] = []
@@ -125,6 +132,9 @@ class DevicePipeline:
             window = samples[end - cfg.window_len : end]
             history.append(features.run(np.ascontiguousarray(window.T).reshape(-1)))
             windows += 1
+            if drift is not None and drift_cfg is not None:
+                drift.update(history[-1])
+                drift_scores.append(drift.score_q8(drift_cfg.mean_q8, drift_cfg.std_q8) / 256)
             now_ms = int(end * 1000 // rate)
             block = window if windows == 1 else samples[end - cfg.hop : end]
             armed = True if trigger is None else trigger.update(block, now_ms)
@@ -153,4 +163,10 @@ class DevicePipeline:
             windows=windows,
             armed_windows=armed_windows,
             seconds=rec.seconds,
+            drift_times_s=(
+                (cfg.window_len + np.arange(len(drift_scores)) * cfg.hop) / rate
+                if drift is not None
+                else None
+            ),
+            drift_scores=np.array(drift_scores) if drift is not None else None,
         )

@@ -61,6 +61,22 @@ class ReplayRun:
                 "per_class_recall": m.per_class_recall,
                 "confusion": {"classes": list(m.classes), "matrix": m.confusion},
             }
+        drift = None
+        if self.settings.drift is not None:
+            drift = {
+                "baseline": str(self.settings.drift.baseline_path),
+                "alarm": self.settings.drift.alarm,
+                "recordings": [
+                    {
+                        "recording": s.name,
+                        "final": round(float(s.result.drift_scores[-1]), 4),
+                        "max": round(float(s.result.drift_scores.max()), 4),
+                        "alarmed": bool(s.result.drift_scores.max() >= self.settings.drift.alarm),
+                    }
+                    for s in self.sessions
+                    if s.result.drift_scores is not None and s.result.drift_scores.size
+                ],
+            }
         return {
             "model": str(self.model.path),
             "model_version": self.model.version,
@@ -73,6 +89,7 @@ class ReplayRun:
             "int8_float_agreement": self.agreement,
             "events": events,
             "metrics": metrics,
+            "drift": drift,
             "report": str(self.report_html) if self.report_html else None,
         }
 
@@ -157,12 +174,16 @@ def write_report(replay: ReplayRun, out: Path, title: str) -> None:
     images: list[Path] = []
     for s in replay.sessions[:_MAX_TIMELINES]:
         png = out / f"timeline_{s.name}.png"
+        drift_cfg = replay.settings.drift
         timeline = report.Timeline(
             s.result.run_times_s,
             s.result.scores,
             replay.model.labels,
             replay.thresholds,
             s.result.seconds,
+            s.result.drift_times_s,
+            s.result.drift_scores,
+            drift_cfg.alarm if drift_cfg else None,
         )
         detections: list[Detection] = s.result.detections
         report.plot_timeline(png, timeline, detections, s.labels or [], s.name)

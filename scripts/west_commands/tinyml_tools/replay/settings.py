@@ -12,10 +12,12 @@ same meaning as the C structs (``struct tinyml_trigger``, ``struct tinyml_decisi
                vote_window: 1, margin: 0.0, hysteresis: 0.05}
     match_tolerance_s: 0.3           # how late after an event a detection still counts
     thresholds: {knock: 0.6}         # optional: override the package's defaults
+    drift: {baseline: baseline.json, horizon: 256, alarm: 1.0}   # optional (tinyml_drift)
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -53,6 +55,15 @@ class DecisionSettings:
 
 
 @dataclass(frozen=True)
+class DriftSettings:
+    baseline_path: Path
+    mean_q8: tuple[int, ...]
+    std_q8: tuple[int, ...]
+    horizon: int  # windows the running statistics cover
+    alarm: float  # drift score (baseline standard deviations) that counts as drifting
+
+
+@dataclass(frozen=True)
 class DetectorSettings:
     path: Path
     pipeline_path: Path
@@ -62,6 +73,30 @@ class DetectorSettings:
     decision: DecisionSettings
     match_tolerance_s: float
     thresholds: dict[str, float]
+    drift: DriftSettings | None = None
+
+
+def _load_drift(section: dict[str, Any], path: Path, n_features: int) -> DriftSettings | None:
+    if not section:
+        return None
+    if not isinstance(section.get("baseline"), str):
+        raise InputError(path, "'drift.baseline' must name the baseline file")
+    base_path = (path.parent / section["baseline"]).resolve()
+    try:
+        base = json.loads(base_path.read_text())
+        mean, std = tuple(int(v) for v in base["mean_q8"]), tuple(int(v) for v in base["std_q8"])
+    except FileNotFoundError:
+        raise InputError(base_path, "no such drift baseline (train the model first)") from None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise InputError(base_path, f"not a drift baseline ({err})") from None
+    if len(mean) != n_features or len(std) != n_features:
+        raise InputError(base_path, f"baseline has {len(mean)} features, pipeline {n_features}")
+    horizon = int(_number(section, "horizon", 256, path, "drift"))
+    if horizon < 2 or horizon > 4096 or horizon & (horizon - 1):
+        raise InputError(path, "'drift.horizon' must be a power of two in 2..4096 windows")
+    return DriftSettings(
+        base_path, mean, std, horizon, _number(section, "alarm", 1.0, path, "drift")
+    )
 
 
 def _section(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -92,7 +127,15 @@ def load(path: str | Path) -> DetectorSettings:
         raise InputError(path, "detector settings must be a YAML mapping")
     unknown = sorted(
         set(data)
-        - {"pipeline", "channels", "trigger", "decision", "match_tolerance_s", "thresholds"}
+        - {
+            "pipeline",
+            "channels",
+            "trigger",
+            "decision",
+            "match_tolerance_s",
+            "thresholds",
+            "drift",
+        }
     )
     if unknown:
         raise InputError(path, f"unknown key(s): {', '.join(map(str, unknown))}")
@@ -137,4 +180,5 @@ def load(path: str | Path) -> DetectorSettings:
         ),
         match_tolerance_s=_number(data, "match_tolerance_s", 0.3, path, "detector"),
         thresholds={str(k): float(v) for k, v in thresholds.items()},
+        drift=_load_drift(_section(data, "drift", path), path, pipeline.feature_count),
     )

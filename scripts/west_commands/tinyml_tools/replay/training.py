@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..features.compute import run_pipeline
-from ..features.pipeline import load_pipeline
+from ..features.pipeline import PipelineConfig, load_pipeline, pipeline_id
 from ..paths import BUILD_DIR, REPO_ROOT
 from . import trainset
 from .synth import Session
@@ -90,6 +90,23 @@ def record_inputs(model_dir: Path, extra: dict[str, Any]) -> None:
     data: dict[str, Any] = dict(inputs_digest(model_dir))
     data["training"] = extra
     (model_dir / DIGEST_FILE).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+BASELINE_FILE = "baseline.json"
+
+
+def write_baseline(path: Path, cfg: PipelineConfig, data: trainset.TrainSet) -> None:
+    """Per-feature mean and standard deviation (Q8, as ``tinyml_drift`` keeps them) of the
+    training split's background windows: the baseline the device's drift score compares to."""
+    windows = data.x[data.y == 0][:, -1, :].astype(np.float64)
+    record = {
+        "pipeline_id": f"0x{pipeline_id(cfg):08x}",
+        "source": "training split, background windows",
+        "windows": int(windows.shape[0]),
+        "mean_q8": [int(v) for v in np.rint(windows.mean(axis=0) * 256)],
+        "std_q8": [int(v) for v in np.rint(windows.std(axis=0) * 256)],
+    }
+    path.write_text(json.dumps(record, indent=1) + "\n")
 
 
 def keras() -> Any:
@@ -222,7 +239,8 @@ def train_example(spec: ExampleSpec, argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     here = spec.model_dir
     int8_path, float_path = here / f"{spec.name}.tflite", here / f"{spec.name}_float.tflite"
-    if not args.force and is_current(here, [int8_path, float_path]):
+    baseline_path = here / BASELINE_FILE
+    if not args.force and is_current(here, [int8_path, float_path, baseline_path]):
         print(f"==> {spec.name}: inputs unchanged, reusing {int8_path.name}", flush=True)
         return 0
     start = time.monotonic()
@@ -234,6 +252,7 @@ def train_example(spec: ExampleSpec, argv: Sequence[str] | None = None) -> int:
         sessions, cfg, spec.channels, spec.classes, spec.frames, spec.min_overlap,
         cache_dir=BUILD_DIR / "cache" / spec.name,
     )  # fmt: skip
+    write_baseline(baseline_path, cfg, data)
     k = keras()
     train, val = split_by_session(data.session)
     keep = data.y >= 0
