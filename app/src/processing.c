@@ -136,7 +136,23 @@ void app_processing_set_model(int slot, int error)
 	k_mutex_unlock(&stats_lock);
 }
 
-/* Features (integer units of the pipeline) to the model's int8 input quantization. */
+/* Round to nearest, ties to even (numpy's rint, which the replay tool uses). */
+static int32_t round_half_even(double x)
+{
+	int32_t t = (int32_t)x; /* toward zero */
+	double frac = x - (double)t;
+
+	if (frac > 0.5 || (frac == 0.5 && (t & 1) != 0)) {
+		t++;
+	} else if (frac < -0.5 || (frac == -0.5 && (t & 1) != 0)) {
+		t--;
+	}
+	return t;
+}
+
+/* Features to the model's int8 input exactly as the replay tool quantizes them
+ * (tinyml_tools/replay/model.py): clamp(rint(f / scale) + zero_point, -128, 127).
+ */
 static int quantize_into_input(const int32_t *in, size_t n)
 {
 	struct tinyml_inference_tensor input;
@@ -149,15 +165,16 @@ static int quantize_into_input(const int32_t *in, size_t n)
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		float q = (float)in[i] / input.scale + (float)input.zero_point;
-		int32_t v = (int32_t)(q < 0.0f ? q - 0.5f : q + 0.5f);
+		int32_t v = round_half_even((double)in[i] / (double)input.scale) + input.zero_point;
 
 		input.data[i] = (int8_t)CLAMP(v, INT8_MIN, INT8_MAX);
 	}
 	return 0;
 }
 
-/* Output int8 scores to Q15 probabilities for the decision logic. */
+/* Output scores, dequantized, to Q15 as the replay tool feeds the decision logic
+ * (tinyml_tools/replay/device.py): clamp(round((q - zero_point) * scale * 32768)).
+ */
 static size_t output_to_q15(void)
 {
 	struct tinyml_inference_tensor output;
@@ -168,9 +185,10 @@ static size_t output_to_q15(void)
 	}
 	n = MIN(output.len, ARRAY_SIZE(scores_q15));
 	for (size_t i = 0; i < n; i++) {
-		float p = output.scale * (float)(output.data[i] - output.zero_point);
+		double p = (double)output.scale * (double)(output.data[i] - output.zero_point);
+		int32_t q = round_half_even(p * 32768.0);
 
-		scores_q15[i] = (int16_t)CLAMP((int32_t)(p * 32767.0f), 0, 32767);
+		scores_q15[i] = (int16_t)CLAMP(q, INT16_MIN, INT16_MAX);
 	}
 	return n;
 }

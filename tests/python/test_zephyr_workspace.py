@@ -10,6 +10,7 @@ board, and the partition layouts against the boards' real flash geometry.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import os
 import re
@@ -725,3 +726,34 @@ def test_signing_key_step_gives_a_p256_spki(tmp_path: Path) -> None:
     der = out.read_bytes()
     assert len(der) == 91  # TINYML_MODELPKG_SPKI_P256_BYTES, a BUILD_ASSERT in app/src/state.c
     assert der[-65] == 0x04  # the uncompressed point state.c takes as the operator key
+
+
+def test_bundled_knock_package_fits_the_default_firmware() -> None:
+    """The firmware built with the defaults (pipeline file, operator manifest, arena, signing
+    key) accepts models/knock/knock.pkg: the same IDs, an arena that fits, the trusted key."""
+    from tinyml_tools.features.pipeline import load_pipeline, pipeline_id
+    from tinyml_tools.modelpack.manifest import load_manifest
+
+    def tool(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tinyml_tools", "model-pack", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(REPO / "scripts" / "west_commands")},
+        )
+
+    package = REPO / "models" / "knock" / "knock.pkg"
+    inspect = tool("inspect", str(package), "--json")
+    assert inspect.returncode == 0, inspect.stderr
+    info = json.loads(inspect.stdout)
+    firmware_pipeline = pipeline_id(load_pipeline(REPO / kconfig_default("TINYML_PIPELINE_FILE")))
+    assert int(info["feature_pipeline_id"], 16) == firmware_pipeline
+    manifest = load_manifest(MODULE_KCONFIG.parent / "ops_manifest.yaml")
+    assert int(info["runtime_id"], 16) == manifest.runtime_id
+    arena = re.search(
+        r"config TINYML_ARENA_SIZE\n(?:\t.*\n)*?\tdefault (\d+)", MODULE_KCONFIG.read_text()
+    )
+    assert arena and info["arena"]["total"] <= int(arena[1])
+    key = REPO / "app" / kconfig_default("TINYML_APP_SIGNING_KEY")
+    assert tool("verify", str(package), "--key", str(key)).returncode == 0
