@@ -55,13 +55,15 @@ void app_inference_unlock(void);
 void app_processing_set_model(int slot, int error);
 
 /**
- * Features, inference and (when @p result is not NULL) one decision step on one window of
- * app_pipeline_window_len() x CONFIG_TINYML_RING_AXES samples (axis-major); the class with
- * the highest score goes to @p top_class.
+ * Run a recorded segment (@p len_per_axis little-endian int16 samples per axis, axis-major)
+ * through windows, features and the model as live capture would, and give the class with the
+ * highest score at its end. Uses its own feature history: live processing is not disturbed.
+ *
+ * @retval 0 on success.
+ * @retval -EAGAIN if the segment is too short to fill the model's input.
+ * @retval -ENODEV if no model is loaded.
  */
-struct tinyml_decision_result;
-int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
-			struct tinyml_decision_result *result);
+int app_classify_segment(const uint8_t *le_samples, uint32_t len_per_axis, int *top_class);
 
 /** One event summary for the uplink (never raw samples). */
 struct app_event_summary {

@@ -5,13 +5,16 @@
  * decision); this file only moves data between them.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
+#include <zephyr/sys/byteorder.h>
 
 #include <tinyml/decision.h>
 #include <tinyml/pipeline.h>
 #include <tinyml/ringbuf.h>
+#include <tinyml/trigger.h>
 #include <tinyml/window.h>
 #include <tinyml/zephyr/inference.h>
 
@@ -24,6 +27,7 @@ LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 #define BLOCK_LEN    (CONFIG_TINYML_RING_BLOCK_SAMPLES * AXES)
 #define WINDOW_MAX   CONFIG_TINYML_WINDOW_MAX_SAMPLES
 #define MAX_FEATURES 512
+#define HISTORY_MAX  CONFIG_TINYML_APP_FEATURE_HISTORY
 
 BUILD_ASSERT((CONFIG_TINYML_RING_BLOCKS & (CONFIG_TINYML_RING_BLOCKS - 1)) == 0,
 	     "CONFIG_TINYML_RING_BLOCKS must be a power of two");
@@ -34,12 +38,29 @@ struct tinyml_ringbuf app_ring;
 
 static int16_t window_history[WINDOW_MAX * AXES];
 static int16_t window_samples[WINDOW_MAX * AXES];
+static int16_t window_samples_test[WINDOW_MAX * AXES];
 static struct tinyml_window window;
 static int16_t block[BLOCK_LEN];
 
 static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(WINDOW_MAX) + 3) / 4];
 static int32_t features[MAX_FEATURES];
 static int16_t scores_q15[TINYML_DECISION_MAX_CLASSES];
+static int16_t trigger_frames[WINDOW_MAX * AXES];
+
+/* Feature frames of the last windows. The model's input is input_len / n_features consecutive
+ * frames, oldest first, as the replay tool stacks them (tinyml_tools/replay/runner.py).
+ */
+struct feature_history {
+	int32_t values[HISTORY_MAX];
+	uint32_t count; /* frames held, at most capacity */
+	uint32_t next;  /* slot the next frame goes to */
+};
+static struct feature_history live_history;
+static struct feature_history test_history;
+static uint32_t n_features;
+
+static struct tinyml_trigger trigger;
+static uint32_t windows_seen;
 
 /* The pipeline of CONFIG_TINYML_PIPELINE_FILE, as the canonical blob the build made from it. */
 static const uint8_t pipeline_blob[] = {
@@ -100,6 +121,11 @@ int app_pipeline_init(void)
 		return input_len;
 	}
 	pipeline_input_len = (uint32_t)input_len;
+	rc = tinyml_pipeline_feature_count(&pipeline);
+	if (rc <= 0 || (uint32_t)rc > MAX_FEATURES || (uint32_t)rc > HISTORY_MAX) {
+		return rc < 0 ? rc : -ENOMEM;
+	}
+	n_features = (uint32_t)rc;
 	return 0;
 }
 
@@ -150,24 +176,66 @@ static int32_t round_half_even(double x)
 	return t;
 }
 
-/* Features to the model's int8 input exactly as the replay tool quantizes them
- * (tinyml_tools/replay/model.py): clamp(rint(f / scale) + zero_point, -128, 127).
+static uint32_t history_capacity(void)
+{
+	return HISTORY_MAX / n_features;
+}
+
+static void history_reset(struct feature_history *h)
+{
+	h->count = 0;
+	h->next = 0;
+}
+
+/* Features of one window (axis-major samples) into the next slot of @p h. */
+static int history_push(struct feature_history *h, const int16_t *samples)
+{
+	int rc = tinyml_pipeline_run(&pipeline, samples, pipeline_input_len, scratch,
+				     sizeof(scratch), features, ARRAY_SIZE(features));
+
+	if (rc < 0) {
+		return rc;
+	}
+	memcpy(&h->values[h->next * n_features], features, n_features * sizeof(int32_t));
+	h->next = (h->next + 1U) % history_capacity();
+	h->count = MIN(h->count + 1U, history_capacity());
+	return 0;
+}
+
+/* The last input_len / n_features frames of @p h, oldest first, to the model's int8 input
+ * exactly as the replay tool quantizes them (tinyml_tools/replay/model.py):
+ * clamp(rint(f / scale) + zero_point, -128, 127).
  */
-static int quantize_into_input(const int32_t *in, size_t n)
+static int history_to_input(const struct feature_history *h)
 {
 	struct tinyml_inference_tensor input;
+	uint32_t frames;
+	uint32_t first;
 	int rc = tinyml_inference_input(&input);
 
 	if (rc != 0) {
 		return rc;
 	}
-	if (n != input.len || input.scale <= 0.0f) {
+	if (input.scale <= 0.0f || input.len == 0U || (input.len % n_features) != 0U) {
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int32_t v = round_half_even((double)in[i] / (double)input.scale) + input.zero_point;
+	frames = input.len / n_features;
+	if (frames > history_capacity()) {
+		return -ENOMEM;
+	}
+	if (h->count < frames) {
+		return -EAGAIN;
+	}
+	first = (h->next + history_capacity() - frames) % history_capacity();
+	for (uint32_t f = 0; f < frames; f++) {
+		const int32_t *frame = &h->values[((first + f) % history_capacity()) * n_features];
 
-		input.data[i] = (int8_t)CLAMP(v, INT8_MIN, INT8_MAX);
+		for (uint32_t i = 0; i < n_features; i++) {
+			int32_t v = round_half_even((double)frame[i] / (double)input.scale) +
+				    input.zero_point;
+
+			input.data[f * n_features + i] = (int8_t)CLAMP(v, INT8_MIN, INT8_MAX);
+		}
 	}
 	return 0;
 }
@@ -209,31 +277,28 @@ static int16_t margin_q15(int cls)
 static int16_t last_event_score;
 static int16_t last_event_margin;
 
-int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
-			struct tinyml_decision_result *result)
+/* Model and (with @p result) one decision step on the frames of @p h; caller holds the lock. */
+static int classify(const struct feature_history *h, uint32_t now_ms, int *top_class,
+		    struct tinyml_decision_result *result)
 {
 	uint32_t cycles = 0;
-	int n_features;
-	size_t n_scores = 0;
-	int rc;
+	size_t n_scores;
+	int rc = history_to_input(h);
 
-	app_inference_lock();
-	n_features = tinyml_pipeline_run(&pipeline, samples, pipeline_input_len, scratch,
-					 sizeof(scratch), features, ARRAY_SIZE(features));
-	rc = n_features < 0 ? n_features : quantize_into_input(features, (size_t)n_features);
 	if (rc == 0) {
 		rc = tinyml_inference_invoke(&cycles);
 	}
-	if (rc == 0) {
-		n_scores = output_to_q15();
-		*top_class = 0;
-		for (size_t i = 1; i < n_scores; i++) {
-			if (scores_q15[i] > scores_q15[*top_class]) {
-				*top_class = (int)i;
-			}
+	if (rc != 0) {
+		return rc;
+	}
+	n_scores = output_to_q15();
+	*top_class = 0;
+	for (size_t i = 1; i < n_scores; i++) {
+		if (scores_q15[i] > scores_q15[*top_class]) {
+			*top_class = (int)i;
 		}
 	}
-	if (rc == 0 && result != NULL) {
+	if (result != NULL) {
 		for (unsigned int c = 0; c < decision_cfg.n_classes; c++) {
 			decision_cfg.threshold_q15[c] = app_state_threshold_q15(c);
 		}
@@ -244,20 +309,64 @@ int app_classify_window(const int16_t *samples, uint32_t now_ms, int *top_class,
 			last_event_margin = margin_q15(result->event);
 		}
 	}
-	app_inference_unlock();
-	if (rc == 0) {
-		k_mutex_lock(&stats_lock, K_FOREVER);
-		stats.inferences++;
-		stats.last_invoke_cycles = cycles;
-		k_mutex_unlock(&stats_lock);
-	}
+	k_mutex_lock(&stats_lock, K_FOREVER);
+	stats.inferences++;
+	stats.last_invoke_cycles = cycles;
+	k_mutex_unlock(&stats_lock);
 	return rc;
+}
+
+int app_classify_segment(const uint8_t *le_samples, uint32_t len_per_axis, int *top_class)
+{
+	int rc = -EINVAL;
+
+	app_inference_lock();
+	history_reset(&test_history);
+	/* Windows over the segment as the capture would deliver them; classify at its end. */
+	for (uint32_t start = 0; start + pipeline.window_len <= len_per_axis;
+	     start += pipeline.hop) {
+		for (uint32_t a = 0; a < AXES; a++) {
+			for (uint32_t n = 0; n < pipeline.window_len; n++) {
+				const uint8_t *p = le_samples + 2U * (a * len_per_axis + start + n);
+
+				window_samples_test[a * pipeline.window_len + n] =
+					(int16_t)sys_get_le16(p);
+			}
+		}
+		rc = history_push(&test_history, window_samples_test);
+		if (rc != 0) {
+			break;
+		}
+	}
+	if (rc == 0) {
+		rc = classify(&test_history, 0, top_class, NULL);
+	}
+	app_inference_unlock();
+	return rc;
+}
+
+/* New frames of this window, interleaved, for the trigger: the whole first window, then the
+ * last hop (replay's trigger blocks).
+ */
+static size_t trigger_block(void)
+{
+	uint32_t from = windows_seen == 1U ? 0U : (uint32_t)pipeline.window_len - pipeline.hop;
+	size_t n = 0;
+
+	for (uint32_t f = from; f < pipeline.window_len; f++) {
+		for (uint32_t a = 0; a < AXES; a++) {
+			trigger_frames[n++] = window_samples[a * pipeline.window_len + f];
+		}
+	}
+	return n / AXES;
 }
 
 static void on_window(uint32_t now_ms)
 {
 	struct tinyml_decision_result result;
+	int armed = 1;
 	int top;
+	int rc;
 
 	if (tinyml_window_read(&window, window_samples, ARRAY_SIZE(window_samples)) < 0) {
 		return;
@@ -267,12 +376,21 @@ static void on_window(uint32_t now_ms)
 	bool model_runs = stats.model_error == 0;
 	uint8_t slot = (uint8_t)stats.active_slot;
 	k_mutex_unlock(&stats_lock);
+	windows_seen++;
 
-	/* The kill switch stops inference; capture and the event log go on. */
-	if (!model_runs || !app_state_model_enabled()) {
-		return;
+	app_inference_lock();
+	rc = history_push(&live_history, window_samples);
+	if (rc == 0 && IS_ENABLED(CONFIG_TINYML_APP_TRIGGER)) {
+		armed = tinyml_trigger_update(&trigger, trigger_frames, trigger_block(), now_ms);
 	}
-	if (app_classify_window(window_samples, now_ms, &top, &result) != 0 || result.event < 0) {
+	/* The kill switch and the trigger stop inference; capture and the event log go on. */
+	if (rc == 0 && armed > 0 && model_runs && app_state_model_enabled()) {
+		rc = classify(&live_history, now_ms, &top, &result);
+	} else {
+		rc = -EAGAIN;
+	}
+	app_inference_unlock();
+	if (rc != 0 || result.event < 0) {
 		return;
 	}
 	struct app_event_summary summary = {
@@ -342,6 +460,16 @@ int app_processing_start(void)
 	if (rc == 0) {
 		rc = tinyml_decision_init(&decision_cfg, &decision_state);
 	}
+#if defined(CONFIG_TINYML_APP_TRIGGER)
+	if (rc == 0) {
+		rc = tinyml_trigger_init(&trigger,
+					 IS_ENABLED(CONFIG_TINYML_APP_TRIGGER_RMS)
+						 ? TINYML_TRIGGER_RMS
+						 : TINYML_TRIGGER_DELTA,
+					 AXES, CONFIG_TINYML_APP_TRIGGER_THRESHOLD,
+					 CONFIG_TINYML_APP_TRIGGER_HOLD_MS);
+	}
+#endif
 	if (rc == 0) {
 		rc = app_watchdog_start();
 	}
