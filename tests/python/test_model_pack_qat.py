@@ -1,0 +1,181 @@
+"""`model-pack build` with quantization-aware training (mode qat) of a tf_keras source."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_model_pack_keras import PIPELINE, synthetic_knocks
+
+from tinyml_tools import cli
+from tinyml_tools.modelpack import schema
+from tinyml_tools.modelpack.package import parse_package
+from tinyml_tools.modelpack.tflite_model import load_tflite
+
+QAT = (
+    "quantization: {mode: qat, training_data: train.npz, epochs: 2, learning_rate: 0.001,"
+    " max_accuracy_drop: 0.05}\n"
+)
+
+
+def _model_yaml(source: str, quantization: str) -> str:
+    return (
+        f"name: knock\nversion: 0.4.0\nsource: {{path: {source}, format: keras}}\n"
+        f"{quantization}evaluation_data: eval.npz\nlabels: [none, single, double]\n"
+        "feature_pipeline: pipeline.yaml\n"
+    )
+
+
+@pytest.fixture(scope="session")
+def qat_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A float 2D CNN trained with tf_keras (Keras 2) on synthetic knocks, ready for QAT."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tf_keras as keras
+
+    keras.utils.set_random_seed(0)
+    x, y = synthetic_knocks(400, 0)
+    model = keras.Sequential(
+        [
+            keras.Input((64, 1)),
+            keras.layers.Reshape((64, 1, 1)),
+            keras.layers.Conv2D(8, (5, 1), activation="relu"),
+            keras.layers.MaxPooling2D((2, 1)),
+            keras.layers.Conv2D(8, (3, 1), activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=15, batch_size=32, verbose=0)
+    root = tmp_path_factory.mktemp("qat") / "knock"
+    root.mkdir()
+    model.save(root / "model.keras")
+    np.savez(root / "train.npz", x=x, y=y)
+    ex, ey = synthetic_knocks(200, 1)
+    np.savez(root / "eval.npz", x=ex, y=ey)
+    (root / "pipeline.yaml").write_text(PIPELINE.read_text())
+    (root / "model.yaml").write_text(_model_yaml("model.keras", QAT))
+    return root
+
+
+def test_qat_model_is_int8_compatible_and_reports_the_accuracy_drop(
+    qat_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "knock.pkg"
+    code = cli.main(["model-pack", "build", str(qat_dir), "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert report["quantization"] == "qat"
+    assert report["float_accuracy"] > 0.9  # the float model learned the synthetic task
+    assert report["accuracy_drop"] == pytest.approx(
+        report["float_accuracy"] - report["int8_accuracy"]
+    )
+    assert report["accuracy_drop"] <= 0.05
+    assert 0.0 <= report["ptq_int8_accuracy"] <= 1.0
+    assert report["qat_float_layers"] == []  # tfmot fake-quantized every layer of this model
+    ops = {op.split(":")[0] for op in report["ops"]}
+    assert ops == {"RESHAPE", "CONV_2D", "MAX_POOL_2D", "MEAN", "FULLY_CONNECTED", "SOFTMAX"}
+
+    payload = parse_package(out).payload
+    model = load_tflite(out, payload)
+    inp, outp = model.tensors[model.inputs[0]], model.tensors[model.outputs[0]]
+    assert inp.type == outp.type == schema.TensorType.INT8
+    assert all(t.type != schema.TensorType.FLOAT32 for t in model.tensors)
+    # The weights are the fake-quantized ones tfmot trained (per channel for the convolutions).
+    names = " ".join(t.name for t in model.tensors)
+    assert "FakeQuantWithMinMaxVarsPerChannel" in names
+    conv_scales = [
+        len(model.tensors[op.inputs[1]].scales)
+        for op in model.operators
+        if op.code == schema.BuiltinOperator.CONV_2D
+    ]
+    assert conv_scales == [8, 8]
+
+    flat = tmp_path / "knock_qat.tflite"
+    flat.write_bytes(payload)
+    assert cli.main(["model-pack", "check", str(flat), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["compatible"] is True
+
+
+@pytest.mark.parametrize(
+    ("quantization", "message"),
+    [
+        (
+            "quantization: {mode: qat, epochs: 2}\n",
+            "/quantization/training_data: required for mode qat",
+        ),
+        (
+            "quantization: {mode: qat, training_data: train.npz, epochs: 0}\n",
+            "/quantization/epochs: must be 1..1000 for mode qat, not 0",
+        ),
+        (
+            "quantization: {mode: qat, training_data: train.npz, epochs: -3}\n",
+            "/quantization/epochs: must be 1..1000 for mode qat, not -3",
+        ),
+        (
+            "quantization: {mode: qat, training_data: missing.npz}\n",
+            "missing.npz: training data not found",
+        ),
+        (
+            "quantization: {mode: int8_ptq, representative_data: eval.npz, epochs: 3}\n",
+            "/quantization/epochs: only used by mode qat",
+        ),
+        (
+            "quantization: {mode: quantize_please, training_data: train.npz}\n",
+            "/quantization/mode",
+        ),
+    ],
+)
+def test_bad_qat_configs_are_refused_in_one_line(
+    qat_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    quantization: str,
+    message: str,
+) -> None:
+    model_dir = tmp_path / "bad"
+    model_dir.mkdir()
+    for item in qat_dir.iterdir():
+        if item.name != "model.yaml":
+            (model_dir / item.name).symlink_to(item)
+    (model_dir / "model.yaml").write_text(_model_yaml("model.keras", quantization))
+    out = tmp_path / "bad.pkg"
+    code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert message in err and len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_keras3_and_exported_sources_are_refused_for_qat(
+    qat_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keras
+
+    model_dir = tmp_path / "k3"
+    model_dir.mkdir()
+    for name in ("train.npz", "eval.npz", "pipeline.yaml"):
+        (model_dir / name).symlink_to(qat_dir / name)
+    keras.Sequential([keras.Input((64, 1)), keras.layers.Flatten(), keras.layers.Dense(3)]).save(
+        model_dir / "k3.keras"
+    )
+    exported = model_dir / "exported"  # what Keras 3 model.export() writes: no Keras metadata
+    (exported / "variables").mkdir(parents=True)
+    (exported / "saved_model.pb").write_bytes(b"")
+    cases = {
+        _model_yaml("k3.keras", QAT): f"{model_dir / 'k3.keras'}: QAT needs a model saved by "
+        f"tf_keras (Keras 2); this file was saved by Keras {keras.__version__}",
+        _model_yaml("exported", QAT).replace("format: keras", "format: saved_model"): (
+            f"{exported}: QAT needs a model saved by tf_keras (Keras 2): this SavedModel has no "
+            "keras_metadata.pb"
+        ),
+    }
+    for yaml_text, message in cases.items():
+        (model_dir / "model.yaml").write_text(yaml_text)
+        code = cli.main(["model-pack", "build", str(model_dir), "-o", str(tmp_path / "x.pkg")])
+        err = capsys.readouterr().err.strip()
+        assert code == 1 and message in err and len(err.splitlines()) == 1, err
