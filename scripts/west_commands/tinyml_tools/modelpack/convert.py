@@ -49,14 +49,14 @@ def _load_array(path: Path, what: str) -> Any:
 
 
 def _representative(cfg: ModelConfig) -> Any:
-    path = cfg.quantization.representative_data
+    path, what = cfg.quantization.representative_data, "representative data"
     if path is None:  # mode qat: the training inputs calibrate what was not trained quantized
         assert cfg.quantization.training is not None
-        path = cfg.quantization.training.data
-    data = _load_array(path, "representative data")
+        path, what = cfg.quantization.training.data, "training data"
+    data = _load_array(path, what)
     samples = data["x"] if hasattr(data, "files") else data
     if samples.ndim < 2 or len(samples) == 0:
-        raise InputError(path, "representative data must be an array of samples (N, ...)")
+        raise InputError(path, f"{what} must be an array of samples (N, ...)")
     return samples[: cfg.quantization.representative_samples].astype(np.float32)
 
 

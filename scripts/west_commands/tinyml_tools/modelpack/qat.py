@@ -114,6 +114,44 @@ def _outputs_probabilities(model: Any, x: Any) -> bool:
     return bool(scores.min() >= 0.0 and np.allclose(scores.sum(axis=-1), 1.0, atol=1e-3))
 
 
+def _pre_activation(layer: Any, inputs: Any) -> Any:
+    linear = type(layer).from_config({**layer.get_config(), "activation": "linear"})
+    linear.build(inputs.shape)
+    linear.set_weights(layer.get_weights())
+    return np.asarray(linear(inputs))
+
+
+def _calibrate_ranges(keras: Any, float_model: Any, trainable: Any, x: Any) -> None:
+    """Start every activation range at what the float model produces on the training inputs.
+
+    tfmot starts them at [-6, 6] and moves them by a 0.999 moving average: a few epochs of
+    fine-tuning leave larger activations clipped (and their gradients zero), and the int8 model
+    is then worse than plain PTQ. Layers tfmot fused or renamed keep its defaults."""
+    probed = [
+        layer for layer in float_model.layers if not isinstance(layer, keras.layers.InputLayer)
+    ]
+    probe = keras.Model(float_model.inputs, [[layer.input, layer.output] for layer in probed])
+    values = probe.predict(x, verbose=0)
+    seen = {layer.name: (layer, io[0], io[1]) for layer, io in zip(probed, values, strict=True)}
+    for wrapper in trainable.layers:
+        inner = getattr(wrapper, "layer", None)
+        entry = seen.get(inner.name) if inner is not None else None
+        for var in wrapper.weights:
+            kind = var.name.split("/")[-1].split(":")[0]
+            if inner is None and kind.endswith(("_min", "_max")):  # the input QuantizeLayer
+                observed = x
+            elif entry is not None and kind.startswith(("post_activation_", "output_")):
+                observed = entry[2]
+            elif entry is not None and kind.startswith("pre_activation_"):
+                observed = _pre_activation(entry[0], entry[1])
+            else:
+                continue
+            if kind.endswith("_min"):
+                var.assign(min(float(np.min(observed)), 0.0))
+            elif kind.endswith("_max"):
+                var.assign(max(float(np.max(observed)), 0.0))
+
+
 def fine_tune(cfg: ModelConfig) -> QatModels:
     """Load the tf_keras source, wrap every layer tfmot supports in fake quantization, train it
     on the training data."""
@@ -150,6 +188,7 @@ def fine_tune(cfg: ModelConfig) -> QatModels:
         trainable = quant.quantize_apply(annotated, scheme)
     except (ValueError, RuntimeError, TypeError) as err:
         raise InputError(source, f"tfmot cannot wrap this model: {err}".splitlines()[0]) from None
+    _calibrate_ranges(keras, model, trainable, x[: cfg.quantization.representative_samples])
     trainable.compile(
         optimizer=keras.optimizers.Adam(training.learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(
