@@ -93,8 +93,11 @@ def load_training_data(training: Training, classes: int) -> tuple[Any, Any]:
 
 
 def _tfmot() -> Any:
-    # tfmot sets TF_USE_LEGACY_KERAS=1 process-wide when imported; undo it so that child
-    # processes and later `tf.keras` users keep Keras 3.
+    # tfmot sets TF_USE_LEGACY_KERAS=1 process-wide when imported and then touches `tf.keras`,
+    # which TensorFlow resolves lazily on first use: resolve it first and restore the variable,
+    # so that `tf.keras` stays Keras 3 in this process and in child processes.
+    tf = importlib.import_module("tensorflow")
+    tf.keras.Model  # noqa: B018 (the attribute access loads the lazy module)
     saved = os.environ.get("TF_USE_LEGACY_KERAS")
     try:
         return importlib.import_module("tensorflow_model_optimization")
