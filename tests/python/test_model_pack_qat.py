@@ -101,6 +101,29 @@ def test_qat_model_is_int8_compatible_and_reports_the_accuracy_drop(
     assert json.loads(capsys.readouterr().out)["compatible"] is True
 
 
+def test_tf_keras_saved_model_source_trains_and_converts(
+    qat_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tf_keras as keras
+
+    model_dir = tmp_path / "sm"
+    model_dir.mkdir()
+    for item in qat_dir.iterdir():
+        if item.suffix in (".npz", ".yaml") and item.name != "model.yaml":
+            (model_dir / item.name).symlink_to(item)
+    keras.models.load_model(qat_dir / "model.keras").save(model_dir / "saved_model")
+    (model_dir / "model.yaml").write_text(
+        _model_yaml("saved_model", QAT).replace("format: keras", "format: saved_model")
+    )
+    out = tmp_path / "sm.pkg"
+    code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert report["quantization"] == "qat" and report["accuracy_drop"] <= 0.05
+    assert "CONV_2D:v3" in report["ops"] and out.is_file()
+
+
 @pytest.mark.parametrize(
     ("quantization", "message"),
     [
@@ -160,14 +183,16 @@ def test_keras3_and_exported_sources_are_refused_for_qat(
     model_dir.mkdir()
     for name in ("train.npz", "eval.npz", "pipeline.yaml"):
         (model_dir / name).symlink_to(qat_dir / name)
-    keras.Sequential([keras.Input((64, 1)), keras.layers.Flatten(), keras.layers.Dense(3)]).save(
-        model_dir / "k3.keras"
-    )
+    k3 = keras.Sequential([keras.Input((64, 1)), keras.layers.Flatten(), keras.layers.Dense(3)])
+    k3.save(model_dir / "k3.keras")
+    k3.save(model_dir / "k3.h5")
     exported = model_dir / "exported"  # what Keras 3 model.export() writes: no Keras metadata
     (exported / "variables").mkdir(parents=True)
     (exported / "saved_model.pb").write_bytes(b"")
     cases = {
         _model_yaml("k3.keras", QAT): f"{model_dir / 'k3.keras'}: QAT needs a model saved by "
+        f"tf_keras (Keras 2); this file was saved by Keras {keras.__version__}",
+        _model_yaml("k3.h5", QAT): f"{model_dir / 'k3.h5'}: QAT needs a model saved by "
         f"tf_keras (Keras 2); this file was saved by Keras {keras.__version__}",
         _model_yaml("exported", QAT).replace("format: keras", "format: saved_model"): (
             f"{exported}: QAT needs a model saved by tf_keras (Keras 2): this SavedModel has no "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,9 @@ def _tfmot() -> Any:
     tf.keras.Model  # noqa: B018 (the attribute access loads the lazy module)
     saved = os.environ.get("TF_USE_LEGACY_KERAS")
     try:
-        return importlib.import_module("tensorflow_model_optimization")
+        with warnings.catch_warnings():  # tfmot 0.8.1 still uses distutils.version
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return importlib.import_module("tensorflow_model_optimization")
     finally:
         if saved is None:
             os.environ.pop("TF_USE_LEGACY_KERAS", None)
