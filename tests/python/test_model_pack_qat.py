@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from tinyml_tools.modelpack import schema
 from tinyml_tools.modelpack.package import parse_package
 from tinyml_tools.modelpack.tflite_model import load_tflite
 
+DATA_FILES = ("train.npz", "eval.npz", "pipeline.yaml")
 QAT = (
     "quantization: {mode: qat, training_data: train.npz, epochs: 2, learning_rate: 0.001,"
     " max_accuracy_drop: 0.05}\n"
@@ -27,6 +29,23 @@ def _model_yaml(source: str, quantization: str) -> str:
         f"{quantization}evaluation_data: eval.npz\nlabels: [none, single, double]\n"
         "feature_pipeline: pipeline.yaml\n"
     )
+
+
+def _linked_copy(source: Path, target: Path, names: tuple[str, ...]) -> Path:
+    """A model directory linking the named files of another one."""
+    target.mkdir()
+    for name in names:
+        (target / name).symlink_to(source / name)
+    return target
+
+
+def _build_report(model_dir: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report: dict[str, Any] = json.loads(captured.out)
+    assert report["quantization"] == "qat" and out.is_file()
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +84,7 @@ def test_qat_model_is_int8_compatible_and_reports_the_accuracy_drop(
     qat_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "knock.pkg"
-    code = cli.main(["model-pack", "build", str(qat_dir), "-o", str(out), "--json"])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    report = json.loads(captured.out)
-    assert report["quantization"] == "qat"
+    report = _build_report(qat_dir, out, capsys)
     assert report["float_accuracy"] > 0.9  # the float model learned the synthetic task
     assert report["accuracy_drop"] == pytest.approx(
         report["float_accuracy"] - report["int8_accuracy"]
@@ -106,22 +121,13 @@ def test_tf_keras_saved_model_source_trains_and_converts(
 ) -> None:
     import tf_keras as keras
 
-    model_dir = tmp_path / "sm"
-    model_dir.mkdir()
-    for item in qat_dir.iterdir():
-        if item.suffix in (".npz", ".yaml") and item.name != "model.yaml":
-            (model_dir / item.name).symlink_to(item)
+    model_dir = _linked_copy(qat_dir, tmp_path / "sm", DATA_FILES)
     keras.models.load_model(qat_dir / "model.keras").save(model_dir / "saved_model")
     (model_dir / "model.yaml").write_text(
         _model_yaml("saved_model", QAT).replace("format: keras", "format: saved_model")
     )
-    out = tmp_path / "sm.pkg"
-    code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out), "--json"])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    report = json.loads(captured.out)
-    assert report["quantization"] == "qat" and report["accuracy_drop"] <= 0.05
-    assert "CONV_2D:v3" in report["ops"] and out.is_file()
+    report = _build_report(model_dir, tmp_path / "sm.pkg", capsys)
+    assert report["accuracy_drop"] <= 0.05 and "CONV_2D:v3" in report["ops"]
 
 
 @pytest.mark.parametrize(
@@ -160,11 +166,7 @@ def test_bad_qat_configs_are_refused_in_one_line(
     quantization: str,
     message: str,
 ) -> None:
-    model_dir = tmp_path / "bad"
-    model_dir.mkdir()
-    for item in qat_dir.iterdir():
-        if item.name != "model.yaml":
-            (model_dir / item.name).symlink_to(item)
+    model_dir = _linked_copy(qat_dir, tmp_path / "bad", (*DATA_FILES, "model.keras"))
     (model_dir / "model.yaml").write_text(_model_yaml("model.keras", quantization))
     out = tmp_path / "bad.pkg"
     code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out)])
@@ -179,10 +181,7 @@ def test_keras3_and_exported_sources_are_refused_for_qat(
 ) -> None:
     import keras
 
-    model_dir = tmp_path / "k3"
-    model_dir.mkdir()
-    for name in ("train.npz", "eval.npz", "pipeline.yaml"):
-        (model_dir / name).symlink_to(qat_dir / name)
+    model_dir = _linked_copy(qat_dir, tmp_path / "k3", DATA_FILES)
     k3 = keras.Sequential([keras.Input((64, 1)), keras.layers.Flatten(), keras.layers.Dense(3)])
     k3.save(model_dir / "k3.keras")
     k3.save(model_dir / "k3.h5")
