@@ -48,8 +48,7 @@ def _build_report(model_dir: Path, out: Path, capsys: pytest.CaptureFixture[str]
     return report
 
 
-@pytest.fixture(scope="session")
-def qat_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def write_qat_dir(root: Path) -> Path:
     """A float 2D CNN trained with tf_keras (Keras 2) on synthetic knocks, ready for QAT."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tf_keras as keras
@@ -69,8 +68,7 @@ def qat_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
     model.fit(x, y, epochs=15, batch_size=32, verbose=0)
-    root = tmp_path_factory.mktemp("qat") / "knock"
-    root.mkdir()
+    root.mkdir(parents=True)
     model.save(root / "model.keras")
     np.savez(root / "train.npz", x=x, y=y)
     ex, ey = synthetic_knocks(200, 1)
@@ -78,6 +76,11 @@ def qat_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "pipeline.yaml").write_text(PIPELINE.read_text())
     (root / "model.yaml").write_text(_model_yaml("model.keras", QAT))
     return root
+
+
+@pytest.fixture(scope="session")
+def qat_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_qat_dir(tmp_path_factory.mktemp("qat") / "knock")
 
 
 def test_qat_model_is_int8_compatible_and_reports_the_accuracy_drop(
