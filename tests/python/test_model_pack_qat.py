@@ -157,6 +157,14 @@ def test_tf_keras_saved_model_source_trains_and_converts(
             "/quantization/epochs: only used by mode qat",
         ),
         (
+            "quantization: {mode: qat, training_data: wrong_shape.npz}\n",
+            "wrong_shape.npz: training samples have shape (32, 1), the model takes (64, 1)",
+        ),
+        (
+            "quantization: {mode: qat, training_data: bad_labels.npz}\n",
+            "bad_labels.npz: training data: y must hold class indices 0..2",
+        ),
+        (
             "quantization: {mode: quantize_please, training_data: train.npz}\n",
             "/quantization/mode",
         ),
@@ -170,6 +178,8 @@ def test_bad_qat_configs_are_refused_in_one_line(
     message: str,
 ) -> None:
     model_dir = _linked_copy(qat_dir, tmp_path / "bad", (*DATA_FILES, "model.keras"))
+    np.savez(model_dir / "wrong_shape.npz", x=np.zeros((4, 32, 1), np.float32), y=np.zeros(4, int))
+    np.savez(model_dir / "bad_labels.npz", x=np.zeros((4, 64, 1), np.float32), y=np.arange(4))
     (model_dir / "model.yaml").write_text(_model_yaml("model.keras", quantization))
     out = tmp_path / "bad.pkg"
     code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out)])

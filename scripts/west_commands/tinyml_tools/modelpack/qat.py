@@ -158,6 +158,20 @@ def _calibrate_ranges(keras: Any, float_model: Any, trainable: Any, x: Any) -> N
                 var.assign(max(float(np.max(observed)), 0.0))
 
 
+def _check_inputs_fit(model: Any, x: Any, path: Path) -> None:
+    if len(model.inputs) != 1:
+        raise InputError(path, f"the model has {len(model.inputs)} inputs; QAT trains one")
+    expected = tuple(model.inputs[0].shape[1:])
+    fits = len(expected) == x.ndim - 1 and all(
+        e is None or e == d for e, d in zip(expected, x.shape[1:], strict=True)
+    )
+    if not fits:
+        shape = tuple(-1 if e is None else e for e in expected)
+        raise InputError(
+            path, f"training samples have shape {x.shape[1:]}, the model takes {shape}"
+        )
+
+
 def fine_tune(cfg: ModelConfig) -> QatModels:
     """Load the tf_keras source, wrap every layer tfmot supports in fake quantization, train it
     on the training data."""
@@ -174,6 +188,7 @@ def fine_tune(cfg: ModelConfig) -> QatModels:
         model = keras.models.load_model(source, compile=False)
     except (OSError, ValueError, TypeError) as err:
         raise InputError(source, f"cannot load tf_keras model: {err}".splitlines()[0]) from None
+    _check_inputs_fit(model, x, training.data)
     quant = tfmot.quantization.keras
     registry = quant.default_8bit.Default8BitQuantizeRegistry()
     float_layers = tuple(
