@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_model_pack_keras import PIPELINE, synthetic_knocks
+from test_model_pack_keras import PIPELINE, _conv_weight_scales, synthetic_knocks
 
 from tinyml_tools import cli
 from tinyml_tools.modelpack import schema
@@ -106,12 +106,7 @@ def test_qat_model_is_int8_compatible_and_reports_the_accuracy_drop(
     # The weights are the fake-quantized ones tfmot trained (per channel for the convolutions).
     names = " ".join(t.name for t in model.tensors)
     assert "FakeQuantWithMinMaxVarsPerChannel" in names
-    conv_scales = [
-        len(model.tensors[op.inputs[1]].scales)
-        for op in model.operators
-        if op.code == schema.BuiltinOperator.CONV_2D
-    ]
-    assert conv_scales == [8, 8]
+    assert _conv_weight_scales(out) == [8, 8]
 
     flat = tmp_path / "knock_qat.tflite"
     flat.write_bytes(payload)
@@ -119,7 +114,7 @@ def test_qat_model_is_int8_compatible_and_reports_the_accuracy_drop(
     assert json.loads(capsys.readouterr().out)["compatible"] is True
 
 
-def test_tf_keras_saved_model_source_trains_and_converts(
+def test_tf_keras_saved_model_source_per_tensor_weights(
     qat_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import tf_keras as keras
@@ -127,10 +122,14 @@ def test_tf_keras_saved_model_source_trains_and_converts(
     model_dir = _linked_copy(qat_dir, tmp_path / "sm", DATA_FILES)
     keras.models.load_model(qat_dir / "model.keras").save(model_dir / "saved_model")
     (model_dir / "model.yaml").write_text(
-        _model_yaml("saved_model", QAT).replace("format: keras", "format: saved_model")
+        _model_yaml("saved_model", QAT)
+        .replace("format: keras", "format: saved_model")
+        .replace("mode: qat,", "mode: qat, per_channel: false,")
     )
-    report = _build_report(model_dir, tmp_path / "sm.pkg", capsys)
+    out = tmp_path / "sm.pkg"
+    report = _build_report(model_dir, out, capsys)
     assert report["accuracy_drop"] <= 0.05 and "CONV_2D:v3" in report["ops"]
+    assert _conv_weight_scales(out) == [1, 1]  # per_channel: false reaches tfmot's scheme
 
 
 @pytest.mark.parametrize(
