@@ -103,10 +103,11 @@ test: toolchain lint host host-tsan fuzz target pytest
 	@echo "==> test: all passed"
 
 # ---------------------------------------------------------------- demo and bench
-demo: toolchain target
+demo: toolchain target host
 	@echo "==> memreport of the Cortex-M4F self-test image, budget: 128-256 KB SRAM tier"
 	@$(PY) -m tinyml_tools memreport $(BUILD)/m4f/tinyml_selftest.elf --budget tier-128k-256k --top 10
-	@echo "==> demo: done; image $(BUILD)/m4f/tinyml_selftest.elf, map $(BUILD)/m4f/tinyml_selftest.map"
+	@echo "==> image $(BUILD)/m4f/tinyml_selftest.elf, map $(BUILD)/m4f/tinyml_selftest.map"
+	@$(PY) -m tinyml_tools.replay.demo --example knock
 
 bench: setup m4f host
 	@echo "==> bench: every benchmark into $(BUILD)/bench/results.json"

@@ -47,3 +47,7 @@ class ModelPack(_TinymlWestCommand):
 
 class MemReport(_TinymlWestCommand):
     COMMAND_NAME = "memreport"
+
+
+class Replay(_TinymlWestCommand):
+    COMMAND_NAME = "replay"
