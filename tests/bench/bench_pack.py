@@ -1,7 +1,8 @@
 """model-pack figures: wall time and peak memory of a pack, and the arena of every external model.
 
 pack.<example>.seconds / .peak_mb: one `tinyml model-pack build` in a fresh process (peak RSS
-from wait4), for a Keras source (int8 conversion + accuracy check) and a .tflite source.
+from wait4), for a Keras source (int8 conversion + accuracy check), a tf_keras source with
+quantization-aware fine-tuning (mode qat) and a .tflite source.
 arena.<stem>.total / .lower_bound: the pack-time arena figure (bytes) of each external model.
 """
 
@@ -51,6 +52,7 @@ def _example_dirs(root: Path) -> dict[str, Path]:
     sys.path.insert(0, str(TESTS))
     from test_model_pack_build import make_model_dir
     from test_model_pack_keras import write_keras_dir
+    from test_model_pack_qat import write_qat_dir
 
     speech = (EXTERNAL / "micro_speech_quantized.tflite").read_bytes()
     yaml_text = (
@@ -59,6 +61,7 @@ def _example_dirs(root: Path) -> dict[str, Path]:
     )
     return {
         "knock_keras": write_keras_dir(root / "knock"),
+        "knock_qat": write_qat_dir(root / "knock_qat"),
         "micro_speech_tflite": make_model_dir(root / "speech", speech, yaml_text, AUDIO_PIPELINE),
     }
 

@@ -110,6 +110,10 @@ def _build(args: argparse.Namespace) -> int:
         "int8_accuracy": result.conversion.int8_accuracy,
         "accuracy_drop": result.conversion.accuracy_drop,
     }
+    if result.config.quantization.training is not None:  # mode qat
+        report["quantization"] = result.config.quantization.mode.value
+        report["ptq_int8_accuracy"] = result.conversion.ptq_int8_accuracy
+        report["qat_float_layers"] = list(result.conversion.qat_float_layers)
     if args.json:
         print_json(report)
     else:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import CheckFailed, InputError
 from .files import read_input
-from .model_config import ModelConfig, SourceFormat
+from .model_config import ModelConfig, QuantMode, SourceFormat
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Conversion:
     tflite: bytes
     float_accuracy: float | None
     int8_accuracy: float | None
+    # mode qat only: the accuracy the same float model gets with int8 PTQ instead, for
+    # comparison, and the layers tfmot could not fake-quantize (quantized post-training).
+    ptq_int8_accuracy: float | None = None
+    qat_float_layers: tuple[str, ...] = ()
 
     @property
     def accuracy_drop(self) -> float | None:
@@ -45,12 +49,14 @@ def _load_array(path: Path, what: str) -> Any:
 
 
 def _representative(cfg: ModelConfig) -> Any:
-    path = cfg.quantization.representative_data
-    assert path is not None
-    data = _load_array(path, "representative data")
+    path, what = cfg.quantization.representative_data, "representative data"
+    if path is None:  # mode qat: the training inputs calibrate what was not trained quantized
+        assert cfg.quantization.training is not None
+        path, what = cfg.quantization.training.data, "training data"
+    data = _load_array(path, what)
     samples = data["x"] if hasattr(data, "files") else data
     if samples.ndim < 2 or len(samples) == 0:
-        raise InputError(path, "representative data must be an array of samples (N, ...)")
+        raise InputError(path, f"{what} must be an array of samples (N, ...)")
     return samples[: cfg.quantization.representative_samples].astype(np.float32)
 
 
@@ -88,10 +94,13 @@ def _converter(tf: Any, cfg: ModelConfig) -> tuple[Any, Any]:
         model = tf.keras.models.load_model(source, compile=False)
     except (OSError, ValueError, TypeError) as err:
         raise InputError(source, f"cannot load Keras model: {err}".splitlines()[0]) from None
-    # A fixed batch of 1 converts to far fewer ops (no dynamic-shape plumbing).
-    inputs = tf.keras.Input(shape=model.inputs[0].shape[1:], batch_size=1, name="input")
-    fixed = tf.keras.Model(inputs, model(inputs))
-    return tf.lite.TFLiteConverter.from_keras_model(fixed), model
+    return tf.lite.TFLiteConverter.from_keras_model(_fixed_batch(tf.keras, model)), model
+
+
+def _fixed_batch(keras: Any, model: Any) -> Any:
+    """The model behind an input with a batch of 1: far fewer ops (no dynamic-shape plumbing)."""
+    inputs = keras.Input(shape=model.inputs[0].shape[1:], batch_size=1, name="input")
+    return keras.Model(inputs, model(inputs))
 
 
 def _int8_accuracy(tf: Any, tflite: bytes, x: Any, y: Any) -> float:
@@ -111,12 +120,8 @@ def _int8_accuracy(tf: Any, tflite: bytes, x: Any, y: Any) -> float:
     return correct / len(y)
 
 
-def convert(cfg: ModelConfig) -> Conversion:
-    if cfg.source_format is SourceFormat.TFLITE:
-        return Conversion(read_input(cfg.source_path, "source model"), None, None)
-    tf = _quiet_tensorflow()
-    samples = _representative(cfg)
-    converter, float_model = _converter(tf, cfg)
+def _to_int8(tf: Any, cfg: ModelConfig, converter: Any, samples: Any) -> bytes:
+    """Full-integer int8 conversion: int8 input and output, int8 builtin kernels only."""
 
     def representative() -> Iterator[list[Any]]:
         for sample in samples:
@@ -131,18 +136,57 @@ def convert(cfg: ModelConfig) -> Conversion:
         converter._experimental_disable_per_channel = True
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the Keras export prints its endpoints
-            tflite = bytes(converter.convert())
+            return bytes(converter.convert())
     except Exception as err:  # the converter raises ConverterError, ValueError, ...
         raise InputError(
             cfg.source_path, f"int8 conversion failed: {err}".splitlines()[0]
         ) from None
+
+
+def _float_accuracy(float_model: Any, x: Any, y: Any) -> float:
+    return float(np.mean(np.argmax(float_model.predict(x, verbose=0), axis=-1) == y))
+
+
+def _convert_qat(tf: Any, cfg: ModelConfig, samples: Any) -> Conversion:
+    from .qat import fine_tune
+
+    models = fine_tune(cfg)
+    trained = _fixed_batch(models.keras, models.trained)
+    tflite = _to_int8(tf, cfg, tf.lite.TFLiteConverter.from_keras_model(trained), samples)
+    evaluation = _evaluation(cfg)
+    if evaluation is None:
+        return Conversion(tflite, None, None, qat_float_layers=models.float_layers)
+    x, y = evaluation
+    # The PTQ figure of the same float model, for comparison (one more conversion, seconds).
+    fixed_float = _fixed_batch(models.keras, models.float_model)
+    ptq = _to_int8(tf, cfg, tf.lite.TFLiteConverter.from_keras_model(fixed_float), samples)
+    result = Conversion(
+        tflite,
+        _float_accuracy(models.float_model, x, y),
+        _int8_accuracy(tf, tflite, x, y),
+        ptq_int8_accuracy=_int8_accuracy(tf, ptq, x, y),
+        qat_float_layers=models.float_layers,
+    )
+    check_accuracy_drop(cfg, result)
+    return result
+
+
+def convert(cfg: ModelConfig) -> Conversion:
+    if cfg.source_format is SourceFormat.TFLITE:
+        return Conversion(read_input(cfg.source_path, "source model"), None, None)
+    tf = _quiet_tensorflow()
+    samples = _representative(cfg)
+    if cfg.quantization.mode is QuantMode.QAT:
+        return _convert_qat(tf, cfg, samples)
+    converter, float_model = _converter(tf, cfg)
+    tflite = _to_int8(tf, cfg, converter, samples)
     evaluation = _evaluation(cfg)
     if evaluation is None or float_model is None:
         return Conversion(tflite, None, None)
     x, y = evaluation
-    float_acc = float(np.mean(np.argmax(float_model.predict(x, verbose=0), axis=-1) == y))
-    int8_acc = _int8_accuracy(tf, tflite, x, y)
-    result = Conversion(tflite, float_acc, int8_acc)
+    result = Conversion(
+        tflite, _float_accuracy(float_model, x, y), _int8_accuracy(tf, tflite, x, y)
+    )
     check_accuracy_drop(cfg, result)
     return result
 

@@ -26,6 +26,18 @@ class SourceFormat(Enum):
 
 class QuantMode(Enum):
     INT8_PTQ = "int8_ptq"
+    QAT = "qat"
+
+
+@dataclass(frozen=True)
+class Training:
+    """Quantization-aware fine-tuning settings (mode qat)."""
+
+    data: Path
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class Quantization:
     representative_data: Path | None
     representative_samples: int
     max_accuracy_drop: float
+    training: Training | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,11 @@ def _from_valid(directory: Path, file: Path, data: dict[str, Any]) -> ModelConfi
     source_format = SourceFormat(source["format"])
     mode = QuantMode(quant.get("mode", "int8_ptq"))
     rep = quant.get("representative_data")
-    needs_rep = source_format is not SourceFormat.TFLITE
+    training = _training(directory, file, quant, source_format) if mode is QuantMode.QAT else None
+    for key in _QAT_ONLY:
+        if training is None and key in quant:
+            raise InputError(file, f"/quantization/{key}: only used by mode qat")
+    needs_rep = source_format is not SourceFormat.TFLITE and training is None
     if needs_rep and rep is None:
         raise InputError(
             file, "/quantization/representative_data: required to quantize a non-tflite source"
@@ -126,9 +143,37 @@ def _from_valid(directory: Path, file: Path, data: dict[str, Any]) -> ModelConfi
             representative_data=directory / rep if rep is not None else None,
             representative_samples=int(quant.get("representative_samples", 200)),
             max_accuracy_drop=float(quant.get("max_accuracy_drop", 0.05)),
+            training=training,
         ),
         evaluation_data=directory / evaluation if evaluation is not None else None,
         labels=labels,
         thresholds=thresholds,
         feature_pipeline=directory / str(data["feature_pipeline"]),
+    )
+
+
+_QAT_ONLY = ("training_data", "epochs", "batch_size", "learning_rate", "seed")
+
+
+def _training(
+    directory: Path, file: Path, quant: dict[str, Any], source_format: SourceFormat
+) -> Training:
+    if source_format is SourceFormat.TFLITE:
+        raise InputError(
+            file, "/quantization/mode: qat needs a Keras or SavedModel source, not a .tflite"
+        )
+    data = quant.get("training_data")
+    if data is None:
+        raise InputError(
+            file, "/quantization/training_data: required for mode qat (an .npz with x and y)"
+        )
+    epochs = int(quant.get("epochs", 3))
+    if not 1 <= epochs <= 1000:
+        raise InputError(file, f"/quantization/epochs: must be 1..1000 for mode qat, not {epochs}")
+    return Training(
+        data=directory / str(data),
+        epochs=epochs,
+        batch_size=int(quant.get("batch_size", 32)),
+        learning_rate=float(quant.get("learning_rate", 1e-4)),
+        seed=int(quant.get("seed", 0)),
     )
