@@ -19,7 +19,7 @@ M4F_TOOLCHAIN := modules/tinyml/cmake/toolchain-cortex-m4f.cmake
 C_SOURCES = $(shell git ls-files -co --exclude-standard -- 'modules/tinyml/*.c' 'modules/tinyml/*.h' \
 	'modules/tinyml/*.cpp' 'tests/*.c' 'tests/*.h' 'app/*.c' 'app/*.h' 2>/dev/null)
 
-.PHONY: help setup demo test bench lint host host-tsan fuzz m4f target pytest toolchain clean zephyr-checks
+.PHONY: help setup demo test bench lint host host-tsan fuzz fuzz-long m4f target pytest toolchain clean zephyr-checks
 
 help:
 	@echo "make demo   set up what is missing, then run the main job on the bundled example"
@@ -76,7 +76,10 @@ host-tsan: $(BUILD)/host-tsan/build.ninja
 fuzz: $(BUILD)/fuzz/build.ninja
 	@echo "==> fuzz: libFuzzer targets, $(FUZZ_SECONDS) s each"
 	@ninja -C $(BUILD)/fuzz -j$(JOBS) | grep -vE '^\[[0-9]+/[0-9]+\] (Building|Linking)' || true
-	@$(PY) tests/fuzz/run_fuzzers.py --build $(BUILD)/fuzz --seconds $(FUZZ_SECONDS)
+	@$(PY) tests/fuzz/run_fuzzers.py --build $(BUILD)/fuzz --seconds $(FUZZ_SECONDS) $(if $(FUZZ_FORCE),--force)
+
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(FUZZ_LONG_SECONDS),600) FUZZ_FORCE=1
 
 m4f: $(BUILD)/m4f/build.ninja
 	@echo "==> cortex-m4f: cross build (arm-none-eabi-gcc, -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard, -Werror)"
