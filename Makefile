@@ -104,7 +104,7 @@ pytest: setup host m4f  # the Zephyr workspace checks run in their own step, zep
 
 zephyr-checks: setup
 	@echo "==> zephyr: west manifest, Kconfig, module.yml, Twister files, devicetree overlays"
-	@$(VENV)/bin/pytest -q -p no:cacheprovider tests/python/test_zephyr_workspace.py
+	@$(VENV)/bin/pytest -p no:cacheprovider tests/python/test_zephyr_workspace.py
 
 test: toolchain lint host host-tsan fuzz target pytest zephyr-checks
 	@echo "==> test: all passed"
