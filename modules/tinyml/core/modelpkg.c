@@ -308,6 +308,13 @@ static int check_labels(const struct pkg_src *src, const struct tlv_ref *ref, ui
 	return strings == n_labels && padding <= 3u ? 0 : -EINVAL;
 }
 
+static bool threshold_record_ok(const uint8_t rec[THRESH_BYTES], uint16_t n_labels)
+{
+	/* 0.0 <= threshold <= 1.0 as IEEE 754 bits: non-negative and at most 0x3f800000 */
+	return tinyml_get_le16(rec) < n_labels && tinyml_get_le16(rec + 2) == 0u &&
+	       tinyml_get_le32(rec + 4) <= 0x3f800000u;
+}
+
 static int check_thresholds(const struct pkg_src *src, const struct tlv_ref *ref,
 			    uint16_t n_thresholds, uint16_t n_labels)
 {
@@ -316,15 +323,11 @@ static int check_thresholds(const struct pkg_src *src, const struct tlv_ref *ref
 
 	for (i = 0u; i < n_thresholds; i++) {
 		int rc = src_read(src, ref->off + i * THRESH_BYTES, rec, sizeof(rec));
-		uint32_t bits;
 
 		if (rc != 0) {
 			return rc;
 		}
-		bits = tinyml_get_le32(rec + 4);
-		/* 0.0 <= threshold <= 1.0 as IEEE 754 bits: non-negative and at most 0x3f800000 */
-		if (tinyml_get_le16(rec) >= n_labels || tinyml_get_le16(rec + 2) != 0u ||
-		    bits > 0x3f800000u) {
+		if (!threshold_record_ok(rec, n_labels)) {
 			return -EINVAL;
 		}
 	}
@@ -619,21 +622,18 @@ static int read_thresholds(const struct pkg_src *src, const struct tinyml_modelp
 		int rc =
 			src_read(src, info->thresholds_offset + i * THRESH_BYTES, rec, sizeof(rec));
 		uint16_t label;
-		uint32_t bits;
 
 		if (rc != 0) {
 			fill_none(q15, n);
 			return rc;
 		}
 		label = tinyml_get_le16(rec);
-		bits = tinyml_get_le32(rec + 4);
-		/* 0.0 <= threshold <= 1.0 as IEEE 754 bits: non-negative and at most 0x3f800000 */
-		if (label >= info->n_labels || tinyml_get_le16(rec + 2) != 0u ||
-		    bits > 0x3f800000u || q15[label] != TINYML_MODELPKG_NO_THRESHOLD) {
+		if (!threshold_record_ok(rec, info->n_labels) ||
+		    q15[label] != TINYML_MODELPKG_NO_THRESHOLD) {
 			fill_none(q15, n);
 			return -EINVAL;
 		}
-		q15[label] = threshold_bits_to_q15(bits);
+		q15[label] = threshold_bits_to_q15(tinyml_get_le32(rec + 4));
 	}
 	return (int)info->n_thresholds;
 }

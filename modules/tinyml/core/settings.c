@@ -116,7 +116,8 @@ int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting
 	if ((s->persisted_mask & (1u << i)) != 0u) {
 		return s->persisted[i];
 	}
-	if ((s->model_default_mask & (1u << i)) != 0u) {
+	if (i - TINYML_SETTING_THRESHOLD_0 < TINYML_SETTINGS_MAX_CLASSES &&
+	    (s->model_default_mask & (1u << i)) != 0u) {
 		return s->model_default[i - TINYML_SETTING_THRESHOLD_0];
 	}
 	return s->specs[i].def;

@@ -1,6 +1,7 @@
 /*
  * tinyml_modelpkg_read_thresholds_buffer(): the f32 -> Q15 conversion (round half to even,
  * 1.0 saturated, as the replay tool's q15()) and the checks of every THRESHOLDS record.
+ * Host only: the reader links the flash seam, which the bare-metal test port lacks.
  */
 #include <errno.h>
 #include <string.h>
