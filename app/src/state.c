@@ -41,19 +41,42 @@ static struct tinyml_modelpkg_expect expect;
 static uint32_t boots;
 static uint32_t detections;
 
+/* The thresholds of the model now running become the settings' model-default layer. */
+static void apply_model_thresholds(enum tinyml_zephyr_area_id area,
+				   const struct tinyml_modelpkg_info *info)
+{
+	int16_t q15[TINYML_MODELPKG_MAX_LABELS];
+	int rc = tinyml_modelpkg_read_thresholds(tinyml_zephyr_area(area), info, q15,
+						 ARRAY_SIZE(q15));
+
+	if (rc >= 0) {
+		rc = tinyml_settings_set_model_defaults(&settings, q15, info->n_labels);
+	} else {
+		tinyml_settings_clear_model_defaults(&settings);
+	}
+	if (rc < 0) {
+		LOG_WRN("model thresholds not all applied (%d): compiled defaults for those", rc);
+	}
+}
+
 static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info *info)
 {
+	enum tinyml_zephyr_area_id area =
+		slot == 0U ? TINYML_ZEPHYR_AREA_MODEL_A : TINYML_ZEPHYR_AREA_MODEL_B;
 	const uint8_t *pkg = NULL;
 	int rc;
 
 	ARG_UNUSED(ctx);
 	app_inference_lock();
-	rc = tinyml_zephyr_model_view(slot == 0U ? TINYML_ZEPHYR_AREA_MODEL_A
-						 : TINYML_ZEPHYR_AREA_MODEL_B,
-				      info->tflite_offset + info->tflite_size, &pkg);
+	rc = tinyml_zephyr_model_view(area, info->tflite_offset + info->tflite_size, &pkg);
 	if (rc == 0) {
 		rc = tinyml_inference_load(pkg + info->tflite_offset, info->tflite_size,
 					   info->arena_total);
+	}
+	if (rc == 0) {
+		apply_model_thresholds(area, info);
+	} else {
+		tinyml_settings_clear_model_defaults(&settings);
 	}
 	app_inference_unlock();
 	app_processing_set_model(rc == 0 ? (int)slot : -1, rc);

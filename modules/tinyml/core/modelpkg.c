@@ -16,7 +16,7 @@
 #define TENSOR_BYTES   32u
 #define THRESH_BYTES   8u
 #define MAX_TENSORS    8u
-#define MAX_LABELS     64u
+#define MAX_LABELS     TINYML_MODELPKG_MAX_LABELS
 #define MAX_THRESHOLDS 64u
 #define MAX_LABELS_LEN 4096u
 #define MAX_LABEL_LEN  63u
@@ -308,6 +308,13 @@ static int check_labels(const struct pkg_src *src, const struct tlv_ref *ref, ui
 	return strings == n_labels && padding <= 3u ? 0 : -EINVAL;
 }
 
+static bool threshold_record_ok(const uint8_t rec[THRESH_BYTES], uint16_t n_labels)
+{
+	/* 0.0 <= threshold <= 1.0 as IEEE 754 bits: non-negative and at most 0x3f800000 */
+	return tinyml_get_le16(rec) < n_labels && tinyml_get_le16(rec + 2) == 0u &&
+	       tinyml_get_le32(rec + 4) <= 0x3f800000u;
+}
+
 static int check_thresholds(const struct pkg_src *src, const struct tlv_ref *ref,
 			    uint16_t n_thresholds, uint16_t n_labels)
 {
@@ -316,15 +323,11 @@ static int check_thresholds(const struct pkg_src *src, const struct tlv_ref *ref
 
 	for (i = 0u; i < n_thresholds; i++) {
 		int rc = src_read(src, ref->off + i * THRESH_BYTES, rec, sizeof(rec));
-		uint32_t bits;
 
 		if (rc != 0) {
 			return rc;
 		}
-		bits = tinyml_get_le32(rec + 4);
-		/* 0.0 <= threshold <= 1.0 as IEEE 754 bits: non-negative and at most 0x3f800000 */
-		if (tinyml_get_le16(rec) >= n_labels || tinyml_get_le16(rec + 2) != 0u ||
-		    bits > 0x3f800000u) {
+		if (!threshold_record_ok(rec, n_labels)) {
 			return -EINVAL;
 		}
 	}
@@ -561,4 +564,102 @@ int tinyml_modelpkg_verify_buffer(const uint8_t *pkg, size_t len,
 	}
 	src.size = (uint32_t)len;
 	return verify(&src, expect, info);
+}
+
+/* round(f * 32768) ties to even, saturated to 32767, for the bits of a float 0 <= f <= 1. */
+static int16_t threshold_bits_to_q15(uint32_t bits)
+{
+	uint32_t exponent = bits >> 23;
+	uint32_t mantissa = (bits & 0x007fffffu) | 0x00800000u;
+	uint32_t shift;
+	uint32_t q;
+	uint32_t rest;
+	uint32_t half;
+
+	if (bits >= 0x3f800000u) {
+		return INT16_MAX; /* 1.0 */
+	}
+	/* f * 2^15 = mantissa * 2^(exponent - 150 + 15); below 2^-16 it rounds to 0 */
+	if (exponent < 111u) {
+		return 0;
+	}
+	shift = 135u - exponent; /* 9..24 */
+	q = mantissa >> shift;
+	rest = mantissa & ((1u << shift) - 1u);
+	half = 1u << (shift - 1u);
+	if (rest > half || (rest == half && (q & 1u) != 0u)) {
+		q++;
+	}
+	return q > (uint32_t)INT16_MAX ? INT16_MAX : (int16_t)q;
+}
+
+static void fill_none(int16_t *q15, size_t n)
+{
+	size_t i;
+
+	for (i = 0u; i < n; i++) {
+		q15[i] = TINYML_MODELPKG_NO_THRESHOLD;
+	}
+}
+
+static int read_thresholds(const struct pkg_src *src, const struct tinyml_modelpkg_info *info,
+			   int16_t *q15, size_t n)
+{
+	uint8_t rec[THRESH_BYTES];
+	uint32_t i;
+
+	if (info == NULL || q15 == NULL) {
+		return -EINVAL;
+	}
+	if (n < info->n_labels) {
+		return -ENOBUFS;
+	}
+	fill_none(q15, n);
+	if (info->n_thresholds > MAX_THRESHOLDS || info->n_labels > MAX_LABELS) {
+		return -EINVAL;
+	}
+	for (i = 0u; i < info->n_thresholds; i++) {
+		int rc =
+			src_read(src, info->thresholds_offset + i * THRESH_BYTES, rec, sizeof(rec));
+		uint16_t label;
+
+		if (rc != 0) {
+			fill_none(q15, n);
+			return rc;
+		}
+		label = tinyml_get_le16(rec);
+		if (!threshold_record_ok(rec, info->n_labels) ||
+		    q15[label] != TINYML_MODELPKG_NO_THRESHOLD) {
+			fill_none(q15, n);
+			return -EINVAL;
+		}
+		q15[label] = threshold_bits_to_q15(tinyml_get_le32(rec + 4));
+	}
+	return (int)info->n_thresholds;
+}
+
+int tinyml_modelpkg_read_thresholds(const struct tinyml_flash_area *fa,
+				    const struct tinyml_modelpkg_info *info, int16_t *q15, size_t n)
+{
+	struct tinyml_flash_geometry geo;
+	struct pkg_src src = {fa, NULL, 0u};
+
+	if (fa == NULL || tinyml_platform_flash_geometry(fa, &geo) != 0) {
+		return -EINVAL;
+	}
+	src.size = geo.size;
+	return read_thresholds(&src, info, q15, n);
+}
+
+int tinyml_modelpkg_read_thresholds_buffer(const uint8_t *pkg, size_t len,
+					   const struct tinyml_modelpkg_info *info, int16_t *q15,
+					   size_t n)
+{
+	struct pkg_src src = {NULL, pkg, 0u};
+
+	if (pkg == NULL || len > UINT32_MAX) {
+		return -EINVAL;
+	}
+	src.size = (uint32_t)len;
+	return read_thresholds(&src, info, q15, n);
 }

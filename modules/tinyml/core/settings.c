@@ -116,6 +116,10 @@ int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting
 	if ((s->persisted_mask & (1u << i)) != 0u) {
 		return s->persisted[i];
 	}
+	if (i - TINYML_SETTING_THRESHOLD_0 < TINYML_SETTINGS_MAX_CLASSES &&
+	    (s->model_default_mask & (1u << i)) != 0u) {
+		return s->model_default[i - TINYML_SETTING_THRESHOLD_0];
+	}
 	return s->specs[i].def;
 }
 
@@ -253,6 +257,43 @@ int tinyml_settings_apply_message(struct tinyml_settings *s, const uint8_t *buf,
 		}
 	}
 	return 0;
+}
+
+int tinyml_settings_set_model_defaults(struct tinyml_settings *s, const int16_t *q15, size_t n)
+{
+	uint32_t i;
+
+	if (s == NULL || q15 == NULL) {
+		return -EINVAL;
+	}
+	tinyml_settings_clear_model_defaults(s);
+	for (i = 0u; i < TINYML_SETTINGS_MAX_CLASSES && i < n; i++) {
+		uint32_t id = TINYML_SETTING_THRESHOLD_0 + i;
+
+		if (q15[i] < 0) {
+			continue;
+		}
+		if (!in_range(s, id, q15[i])) {
+			s->model_refused_mask |= 1u << i;
+			TINYML_LOG_WRN("settings", "model threshold %u = %d out of range: default",
+				       (unsigned int)i, (int)q15[i]);
+			continue;
+		}
+		s->model_default[i] = q15[i];
+		s->model_default_mask |= 1u << id;
+	}
+	return s->model_refused_mask == 0u ? 0 : -ERANGE;
+}
+
+void tinyml_settings_clear_model_defaults(struct tinyml_settings *s)
+{
+	s->model_default_mask = 0u;
+	s->model_refused_mask = 0u;
+}
+
+uint32_t tinyml_settings_model_refusals(const struct tinyml_settings *s)
+{
+	return s->model_refused_mask;
 }
 
 uint32_t tinyml_settings_fallbacks(const struct tinyml_settings *s)

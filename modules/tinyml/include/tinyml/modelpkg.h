@@ -25,6 +25,8 @@ extern "C" {
 #define TINYML_MODELPKG_TLV_INFO_MAGIC  0x6907u
 #define TINYML_MODELPKG_TLV_PROT_MAGIC  0x6908u
 #define TINYML_MODELPKG_FORMAT_VERSION  1u
+/** Most labels a package may have. */
+#define TINYML_MODELPKG_MAX_LABELS      64u
 /** DER SubjectPublicKeyInfo of a P-256 key, as imgtool hashes it for the KEYHASH TLV. */
 #define TINYML_MODELPKG_SPKI_P256_BYTES 91u
 
@@ -117,6 +119,36 @@ int tinyml_modelpkg_verify_buffer(const uint8_t *pkg, size_t len,
  */
 int tinyml_modelpkg_inspect_buffer(const uint8_t *pkg, size_t len,
 				   struct tinyml_modelpkg_info *info);
+
+/** Entry of tinyml_modelpkg_read_thresholds() for a label the package has no threshold for. */
+#define TINYML_MODELPKG_NO_THRESHOLD (-1)
+
+/**
+ * @brief Read the default thresholds of the verified package in flash area @p fa, in Q15.
+ *
+ * Each f32 threshold t (0 <= t <= 1) becomes round(t * 32768), ties to even, saturated to
+ * 32767 (1.0 -> 32767): exactly the replay tool's q15() (tinyml_tools/replay/device.py).
+ * The conversion is integer only (IEEE-754 bits decoded, no float arithmetic). Every record
+ * is checked again, as the slot is read in place.
+ *
+ * @param info Of the package in @p fa, as tinyml_modelpkg_verify_area() filled it.
+ * @param q15  Per label index; labels without a record get TINYML_MODELPKG_NO_THRESHOLD.
+ * @param n    Entries at @p q15; at least info->n_labels.
+ * @retval Number of records (0..n_labels) on success.
+ * @retval -EINVAL if an argument is NULL or a record has a label index >= n_labels, a
+ *         non-zero reserved field, a value that is negative, above 1 or not finite, or a label
+ *         that already had a record (@p q15 is then all TINYML_MODELPKG_NO_THRESHOLD).
+ * @retval -ENOBUFS if @p n < info->n_labels.
+ * @retval -EIO if the flash could not be read.
+ */
+int tinyml_modelpkg_read_thresholds(const struct tinyml_flash_area *fa,
+				    const struct tinyml_modelpkg_info *info, int16_t *q15,
+				    size_t n);
+
+/** @brief As tinyml_modelpkg_read_thresholds(), from a package of @p len bytes in memory. */
+int tinyml_modelpkg_read_thresholds_buffer(const uint8_t *pkg, size_t len,
+					   const struct tinyml_modelpkg_info *info, int16_t *q15,
+					   size_t n);
 
 /**
  * @brief Convert a DER ECDSA-Sig-Value to raw r || s (strict DER, minimal integers).

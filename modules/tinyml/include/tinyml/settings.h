@@ -1,13 +1,16 @@
 /*
  * Device settings: per-class thresholds, debounce time, trigger level, calibration baseline and
- * the model kill switch, in three layers:
+ * the model kill switch, in four layers:
  *
  *   1. compiled defaults (a table of {min, max, default} the application links in),
- *   2. the persisted current value (a flash ring on the flash seam, power-cut safe),
- *   3. a temporary override with an expiry (RAM only: a reset ends it).
+ *   2. the active model's defaults, for the per-class thresholds only (the package's THRESHOLDS
+ *      TLV, tinyml_modelpkg_read_thresholds(); RAM only, set when a model becomes active),
+ *   3. the persisted current value (a flash ring on the flash seam, power-cut safe),
+ *   4. a temporary override with an expiry (RAM only: a reset ends it).
  *
- * A read returns the first layer that holds a value, from the top. Every write is range
- * checked; a stored value that is out of range falls back to the default and is reported.
+ * A read returns the first layer that holds a value, from the top: override, persisted, model
+ * default, compiled default. Every write is range checked; a stored value or a model default
+ * that is out of range falls back to the layer below and is reported.
  * Remote changes arrive as settings messages (tinyml/settings_msg.h) signed by the operator's
  * P-256 key with a nonce above every nonce accepted before; the nonce is persisted with the
  * values in one record, so neither a replay nor a power cut can get an old message in. The
@@ -18,6 +21,7 @@
 #define TINYML_SETTINGS_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <tinyml/flashring.h>
@@ -66,6 +70,9 @@ struct tinyml_settings {
 	uint32_t override_start_ms[TINYML_SETTING_COUNT];
 	uint32_t override_ms[TINYML_SETTING_COUNT];
 	uint32_t fallback_mask;
+	uint32_t model_default_mask;
+	uint32_t model_refused_mask;
+	int32_t model_default[TINYML_SETTINGS_MAX_CLASSES];
 };
 
 /**
@@ -83,7 +90,10 @@ int tinyml_settings_init(struct tinyml_settings *s, const struct tinyml_flash_ar
 			 const struct tinyml_setting_spec *specs, const uint8_t *operator_key,
 			 uint32_t device_id);
 
-/** @brief Effective value of @p id at @p now_ms (override, else persisted, else default). */
+/**
+ * @brief Effective value of @p id at @p now_ms: override, else persisted, else the model's
+ *        default (thresholds only), else the compiled default.
+ */
 int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting_id id,
 			    uint32_t now_ms);
 
@@ -125,6 +135,30 @@ void tinyml_settings_clear_override(struct tinyml_settings *s, enum tinyml_setti
  */
 int tinyml_settings_apply_message(struct tinyml_settings *s, const uint8_t *msg, size_t len,
 				  uint32_t now_ms);
+
+/** Entry of tinyml_settings_set_model_defaults() for a class the model has no default for. */
+#define TINYML_SETTINGS_NO_MODEL_DEFAULT (-1)
+
+/**
+ * @brief Replace the model-default layer of the per-class thresholds (RAM only).
+ *
+ * Entry i is the default of TINYML_SETTING_THRESHOLD_0 + i; a negative entry
+ * (TINYML_SETTINGS_NO_MODEL_DEFAULT, as tinyml_modelpkg_read_thresholds() fills it) means
+ * none. Entries from TINYML_SETTINGS_MAX_CLASSES on are ignored: no setting holds them. An
+ * entry outside its setting's range is refused: that class keeps the compiled default and its
+ * bit is set in tinyml_settings_model_refusals(); the other entries still apply.
+ *
+ * @retval 0 if every entry applied.
+ * @retval -ERANGE if one or more entries were refused (the rest applied).
+ * @retval -EINVAL if @p s or @p q15 is NULL (nothing changes).
+ */
+int tinyml_settings_set_model_defaults(struct tinyml_settings *s, const int16_t *q15, size_t n);
+
+/** @brief Drop the model-default layer (no model is active). */
+void tinyml_settings_clear_model_defaults(struct tinyml_settings *s);
+
+/** @brief Bit i set: the active model's default for class i was out of range and refused. */
+uint32_t tinyml_settings_model_refusals(const struct tinyml_settings *s);
 
 /** @brief Bit i set: setting i's stored value was out of range and fell back to the default. */
 uint32_t tinyml_settings_fallbacks(const struct tinyml_settings *s);
