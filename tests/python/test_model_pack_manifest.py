@@ -14,9 +14,9 @@ import yaml
 from tinyml_tools.errors import InputError
 from tinyml_tools.modelpack import codegen, schema
 from tinyml_tools.modelpack.manifest import load_manifest
-from tinyml_tools.paths import BUILD_DIR
+from tinyml_tools.native.library import library_path
 
-LIBRARY = BUILD_DIR / "host" / "libtinyml_host.so"
+LIBRARY = library_path()
 ENTRY = struct.Struct("<HBBI")
 HEAD = "format: 1\ntflm_version: x\noperators:\n  - "
 
