@@ -30,7 +30,6 @@ from tinyml_tools.modelpack.package import make_image
 from tinyml_tools.modelpack.signing import DEV_KEY, load_signing_key
 from tinyml_tools.native.library import library_path
 
-REPO = Path(__file__).resolve().parents[2]
 HOST_LIB = library_path()
 
 TLV_META, TLV_MANIFEST, TLV_TENSORS, TLV_LABELS, TLV_THRESHOLDS = 0xA0, 0xA1, 0xA2, 0xA3, 0xA4
