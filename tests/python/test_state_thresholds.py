@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import state_vectors as sv
 
+from tinyml_tools.paths import REPO_ROOT
 from tinyml_tools.replay import device
 from tinyml_tools.replay import model as replay_model
 
@@ -84,7 +85,7 @@ def _random_values(n: int, seed: int) -> list[float]:
 
 
 def test_knock_package_gives_replay_thresholds(reader: ThresholdReader) -> None:
-    path = sv.REPO / "models" / "knock" / "knock.pkg"
+    path = REPO_ROOT / "models" / "knock" / "knock.pkg"
     pkg = path.read_bytes()
     rc, q15 = reader.read(pkg)
     expected = _replay_q15(path)
