@@ -19,12 +19,13 @@ M4F_TOOLCHAIN := modules/tinyml/cmake/toolchain-cortex-m4f.cmake
 C_SOURCES = $(shell git ls-files -co --exclude-standard -- 'modules/tinyml/*.c' 'modules/tinyml/*.h' \
 	'modules/tinyml/*.cpp' 'tests/*.c' 'tests/*.h' 'app/*.c' 'app/*.h' 2>/dev/null)
 
-.PHONY: help setup demo test bench lint host host-tsan fuzz fuzz-long m4f target pytest toolchain clean zephyr-checks
+.PHONY: help setup demo test bench lint host host-tsan fuzz fuzz-long m4f target pytest toolchain clean zephyr-checks zephyr
 
 help:
 	@echo "make demo   set up what is missing, then run the main job on the bundled example"
 	@echo "make test   set up what is missing, then run every test"
 	@echo "make bench  run every benchmark into $(BUILD)/bench/results.json"
+	@echo "make zephyr build and run the firmware against a Zephyr workspace (ZEPHYR_WORKSPACE)"
 
 # ---------------------------------------------------------------- setup
 $(STAMPS)/apt: scripts/apt-packages.txt scripts/setup/ensure-apt.sh
@@ -119,6 +120,12 @@ demo: toolchain target host
 bench: setup m4f host
 	@echo "==> bench: every benchmark into $(BUILD)/bench/results.json"
 	@$(PY) tests/bench/run_all.py --out $(BUILD)/bench/results.json
+
+# Needs a Zephyr v4.1.0 workspace (docs/zephyr-workspace.md); fails naming it when there is none.
+# ZEPHYR_STEPS="qemu update" runs only those steps.
+zephyr: setup host
+	@echo "==> zephyr: builds, QEMU and native_sim runs, Twister, sysbuild (ZEPHYR_WORKSPACE=$(ZEPHYR_WORKSPACE))"
+	@$(PY) -m tinyml_tools.zephyr_run.check --jobs $(JOBS) $(if $(ZEPHYR_STEPS),--only $(ZEPHYR_STEPS))
 
 clean:
 	rm -rf $(BUILD)

@@ -5,6 +5,7 @@
 #ifndef TINYML_APP_H_
 #define TINYML_APP_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,8 +17,46 @@ extern struct tinyml_ringbuf app_ring;
 /** Start the capture source into app_ring. */
 int app_capture_start(void);
 
+/** One event summary for the uplink and the log (never raw samples). */
+struct app_event_summary {
+	uint32_t t_ms; /* sample clock of the stream: window end, as `west replay` times it */
+	uint8_t class_id;
+	uint8_t slot;
+	int16_t score_q15;
+	int16_t margin_q15;
+};
+
+/**
+ * What processing needs from the rest of the device, wired by main.c: processing owns the
+ * signal chain and the interpreter and calls nothing else of the application.
+ */
+struct app_processing_hooks {
+	/** Whether inference may run now (kill switch, timed overrides). */
+	bool (*model_enabled)(void);
+	/** Effective threshold of @p class_id, Q15. */
+	int16_t (*threshold_q15)(unsigned int class_id);
+	/** A confirmed event (called from the processing thread). */
+	void (*on_event)(const struct app_event_summary *summary);
+	/** Periodic work of the processing thread (flushes), with the uptime in ms. */
+	void (*poll)(uint32_t now_ms);
+};
+
 /** Start the processing thread (window, features, inference, decisions). */
-int app_processing_start(void);
+int app_processing_start(const struct app_processing_hooks *hooks);
+
+/**
+ * Load @p tflite (valid while loaded) into the interpreter as the model of @p slot.
+ *
+ * @retval 0 loaded; the processing thread runs it from the next window.
+ * @retval <0 the backend's error; no model runs.
+ */
+int app_processing_load_model(int slot, const uint8_t *tflite, size_t len, uint32_t arena_need);
+
+/**
+ * The capture source has delivered its last frame (canned recordings): once processing has
+ * consumed @p total_frames it prints its cost summary and "canned recording done".
+ */
+void app_processing_end_of_stream(uint32_t total_frames);
 
 /** Counters of the processing thread, for `tinyml status`. */
 struct app_processing_stats {
@@ -30,12 +69,6 @@ struct app_processing_stats {
 	int model_error; /* last load error, 0 when a model runs */
 };
 void app_processing_stats(struct app_processing_stats *out);
-
-/**
- * Make slot @p slot (0 = A, 1 = B) the running model: 0 if it already runs, else the core
- * tries it (verify, switch, self-test, confirm or roll back; tinyml_modelslot_try()).
- */
-int app_model_activate(int slot);
 
 /** Parse the embedded feature pipeline (CONFIG_TINYML_PIPELINE_FILE); call first. */
 int app_pipeline_init(void);
@@ -51,9 +84,6 @@ uint32_t app_pipeline_window_len(void);
 void app_inference_lock(void);
 void app_inference_unlock(void);
 
-/** Record which slot runs (or the load error) for `tinyml status`. */
-void app_processing_set_model(int slot, int error);
-
 /**
  * Run a recorded segment (@p len_per_axis little-endian int16 samples per axis, axis-major)
  * through windows, features and the model as live capture would, and give the class with the
@@ -65,15 +95,6 @@ void app_processing_set_model(int slot, int error);
  */
 int app_classify_segment(const uint8_t *le_samples, uint32_t len_per_axis, int *top_class);
 
-/** One event summary for the uplink (never raw samples). */
-struct app_event_summary {
-	uint32_t t_ms;
-	uint8_t class_id;
-	uint8_t slot;
-	int16_t score_q15;
-	int16_t margin_q15;
-};
-
 /** Queue a summary for the uplink; a full queue drops it and counts the drop. */
 void app_uplink_post(const struct app_event_summary *summary);
 uint32_t app_uplink_dropped(void);
@@ -84,6 +105,15 @@ int app_health_run(uint32_t *right, uint32_t *total);
 
 /** Gate MCUboot's confirmation of a new image on the self-test. */
 int app_health_confirm_image(void);
+
+/** The model slots' classify callback: window @p sample of the self-test set. */
+int app_health_classify(void *ctx, uint32_t sample, uint16_t *class_out);
+
+/**
+ * Make slot @p slot (0 = A, 1 = B) the running model: 0 if it already runs, else the core
+ * tries it (verify, switch, self-test, confirm or roll back; tinyml_modelslot_try()).
+ */
+int app_health_activate(int slot);
 
 /** Register the processing thread with the task watchdog, and feed it. */
 #if defined(CONFIG_TINYML_APP_WATCHDOG)
@@ -98,8 +128,5 @@ static inline void app_watchdog_feed(void)
 {
 }
 #endif
-
-/** The canned self-test set embedded in the image (NULL, 0 when the build has none). */
-const uint8_t *app_selftest_blob(size_t *len);
 
 #endif /* TINYML_APP_H_ */

@@ -14,10 +14,42 @@
 
 #include "app.h"
 
-/** Open every area, start the crypto backend, load settings, event log and model slots. */
-int app_state_init(uint32_t pipeline_id);
+/**
+ * Open every area, start the crypto backend, load settings, event log and model slots; the
+ * active model is verified and handed to @p port's load callback.
+ */
+int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *port);
+
+/** A readable view of the package in @p slot's flatbuffer (in place or a RAM copy). */
+int app_state_model_view(uint8_t slot, const struct tinyml_modelpkg_info *info,
+			 const uint8_t **tflite);
+
+/** The thresholds of the package in @p slot become the settings' model-default layer. */
+void app_state_apply_model_thresholds(uint8_t slot, const struct tinyml_modelpkg_info *info);
+void app_state_clear_model_thresholds(void);
+
+/** Try the inactive slot with @p selftest (tinyml_modelslot_try()); caller holds the model. */
+int app_state_model_try(const struct tinyml_modelslot_selftest *selftest);
+
+/**
+ * @brief Erase, or write @p len bytes at @p offset of, model slot @p slot (an upload).
+ *
+ * A write shorter than the flash's write block is padded with the erased value.
+ * @retval 0 on success.
+ * @retval -EBUSY if @p slot holds the running model (the interpreter reads it in place).
+ * @retval -EINVAL if the range is outside the slot or not aligned to the write block.
+ * @retval -EIO if the flash failed.
+ */
+int app_state_model_erase(uint8_t slot);
+int app_state_model_write(uint8_t slot, uint32_t offset, const uint8_t *data, size_t len);
+
+/** Whether either model slot holds a package (image magic), runnable or not. */
+bool app_state_a_slot_holds_a_package(void);
 
 int app_state_active_slot(void);
+
+/** Whether the running model is the one the slot state confirmed (not on trial). */
+bool app_state_model_confirmed(void);
 const struct tinyml_modelpkg_info *app_state_model_info(void);
 bool app_state_model_enabled(void);
 int16_t app_state_threshold_q15(unsigned int class_id);
@@ -26,13 +58,9 @@ int16_t app_state_threshold_q15(unsigned int class_id);
 int app_state_config_get(unsigned int id, int32_t *value);
 int app_state_config_set(unsigned int id, int32_t value);
 
-/** Queue an event in the flash log; poll flushes it when due. */
-int app_state_log_event(const struct app_event_summary *summary);
+/** Queue an event in the flash log at uptime @p uptime_ms; poll flushes it when due. */
+int app_state_log_event(const struct app_event_summary *summary, uint32_t uptime_ms);
 int app_state_poll(uint32_t now_ms);
 int app_state_log_walk(tinyml_eventlog_visit_t visit, void *ctx);
-
-/** The model slots' callbacks and self-test set (health.c). */
-int app_health_classify(void *ctx, uint32_t sample, uint16_t *class_out);
-int app_health_selftest(struct tinyml_modelslot_selftest *out);
 
 #endif /* TINYML_APP_STATE_H_ */

@@ -8,45 +8,25 @@
 
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
-#include <zephyr/sys/byteorder.h>
 #include <zephyr/sys/reboot.h>
 
 #if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
 #include <zephyr/dfu/mcuboot.h>
 #endif
 
-#include <tinyml/modelpkg.h>
-#include <tinyml/platform/flash.h>
-#include <tinyml/zephyr/areas.h>
+#include <tinyml/modelslot.h>
 
 #include "app.h"
 #include "app_state.h"
-#include "selftest_format.h"
+#include "selftest_set.h"
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
-
-#if defined(TINYML_APP_HAS_SELFTEST)
-static const uint8_t selftest_data[] __aligned(4) = {
-#include "tinyml_selftest_data.inc"
-};
-#endif
-
-const uint8_t *app_selftest_blob(size_t *len)
-{
-#if defined(TINYML_APP_HAS_SELFTEST)
-	*len = sizeof(selftest_data);
-	return selftest_data;
-#else
-	*len = 0;
-	return NULL;
-#endif
-}
 
 static uint16_t expected[CONFIG_TINYML_APP_SELFTEST_MAX_WINDOWS];
 
 static int open_matching(struct selftest_view *st)
 {
-	int rc = selftest_open(st);
+	int rc = selftest_set_open(st);
 
 	if (rc != 0) {
 		return rc;
@@ -73,7 +53,7 @@ int app_health_classify(void *ctx, uint32_t sample, uint16_t *class_out)
 	if (sample >= st.n_windows) {
 		return -EINVAL;
 	}
-	samples = selftest_window_samples(&st, sample);
+	samples = selftest_set_window(&st, sample);
 	rc = app_classify_segment(samples, st.window_len, &top);
 	if (rc == 0) {
 		*class_out = (uint16_t)top;
@@ -81,7 +61,7 @@ int app_health_classify(void *ctx, uint32_t sample, uint16_t *class_out)
 	return rc;
 }
 
-int app_health_selftest(struct tinyml_modelslot_selftest *out)
+static int selftest_of_set(struct tinyml_modelslot_selftest *out)
 {
 	struct selftest_view st;
 	int rc = open_matching(&st);
@@ -90,7 +70,7 @@ int app_health_selftest(struct tinyml_modelslot_selftest *out)
 		return rc;
 	}
 	for (uint32_t w = 0; w < st.n_windows; w++) {
-		expected[w] = selftest_expected(&st, w);
+		expected[w] = selftest_set_expected(&st, w);
 	}
 	out->expected_class = expected;
 	out->n_samples = st.n_windows;
@@ -115,64 +95,87 @@ int app_health_run(uint32_t *right, uint32_t *total)
 		if (rc != 0) {
 			return rc;
 		}
-		if (got == selftest_expected(&st, w)) {
+		if (got == selftest_set_expected(&st, w)) {
 			(*right)++;
 		}
 	}
 	return 0;
 }
 
-#if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
-/* Whether a model slot holds a package (MCUboot image magic), runnable or not. */
-static bool a_slot_holds_a_package(void)
+int app_health_activate(int slot)
 {
-	static const enum tinyml_zephyr_area_id slots[] = {TINYML_ZEPHYR_AREA_MODEL_A,
-							   TINYML_ZEPHYR_AREA_MODEL_B};
+	struct tinyml_modelslot_selftest selftest;
+	int rc;
 
-	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
-		uint8_t magic[4];
-
-		if (tinyml_platform_flash_read(tinyml_zephyr_area(slots[i]), 0, magic,
-					       sizeof(magic)) == 0 &&
-		    sys_get_le32(magic) == TINYML_MODELPKG_IMAGE_MAGIC) {
-			return true;
-		}
+	if (slot != 0 && slot != 1) {
+		return -EINVAL;
 	}
-	return false;
+	if (slot == app_state_active_slot()) {
+		return 0;
+	}
+	/* The core tries the inactive slot: verify, switch, self-test, confirm or roll back. */
+	rc = selftest_of_set(&selftest);
+	if (rc != 0) {
+		return rc;
+	}
+	app_inference_lock();
+	rc = app_state_model_try(&selftest);
+	app_inference_unlock();
+	return rc;
 }
+
+/* No model runs: a new image that refuses every stored model must not be confirmed. */
+static int confirm_without_model(void)
+{
+#if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
+	if (!boot_is_img_confirmed() && app_state_a_slot_holds_a_package()) {
+		LOG_ERR("no stored model runs on this image: rebooting, MCUboot reverts");
+		k_sleep(K_MSEC(100));
+		sys_reboot(SYS_REBOOT_COLD);
+		return -EIO; /* not reached */
+	}
 #endif
+	LOG_WRN("no model runs: nothing to self-test");
+	return 0;
+}
 
 int app_health_confirm_image(void)
 {
-#if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
 	uint32_t right = 0;
 	uint32_t total = 0;
+	bool passed;
 	int rc;
 
-	if (boot_is_img_confirmed()) {
-		return 0;
-	}
 	if (app_state_active_slot() < 0) {
-		if (a_slot_holds_a_package()) {
-			/* The new firmware refuses every model the device has: revert it. */
-			LOG_ERR("no stored model runs on this image: rebooting, MCUboot reverts");
-			k_sleep(K_MSEC(100));
-			sys_reboot(SYS_REBOOT_COLD);
-			return -EIO; /* not reached */
-		}
-		LOG_WRN("no model stored yet: nothing to self-test, not confirming (use mcumgr)");
-		return 0;
+		return confirm_without_model();
 	}
+	/* Every boot with a model: the canned set through the same features and model. */
 	rc = app_health_run(&right, &total);
 	if (rc == -ENODATA) {
 		LOG_WRN("no self-test set in this image: not confirming it (use mcumgr)");
 		return 0;
 	}
-	if (rc == 0 && right * 100U >= total * CONFIG_TINYML_APP_SELFTEST_MIN_PERCENT) {
-		LOG_INF("self-test %u/%u: confirming the image", right, total);
-		return boot_write_img_confirmed();
+	passed = rc == 0 && right * 100U >= total * CONFIG_TINYML_APP_SELFTEST_MIN_PERCENT;
+	if (passed) {
+		LOG_INF("self-test %u/%u passed", right, total);
+	} else {
+		LOG_ERR("self-test failed (%d, %u/%u)", rc, right, total);
 	}
-	LOG_ERR("self-test failed (%d, %u/%u): rebooting, MCUboot reverts", rc, right, total);
+	if (passed && app_state_model_confirmed()) {
+		LOG_INF("model confirmed: slot %c", app_state_active_slot() == 0 ? 'A' : 'B');
+	}
+#if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
+	if (boot_is_img_confirmed()) {
+		return 0;
+	}
+	if (passed) {
+		rc = boot_write_img_confirmed();
+		if (rc == 0) {
+			LOG_INF("image confirmed");
+		}
+		return rc;
+	}
+	LOG_ERR("new image failed its self-test: rebooting, MCUboot reverts");
 	k_sleep(K_MSEC(100)); /* let the log drain */
 	sys_reboot(SYS_REBOOT_COLD);
 	return -EIO; /* not reached */

@@ -1,7 +1,9 @@
 /*
- * tinyml application: wires the parts together and nothing else. Order matters: storage
- * and the model first, then the self-test that gates the new image, then processing and
- * capture.
+ * tinyml application: wires the parts together and nothing else. Dependencies run one way:
+ * processing (signal chain, interpreter) and state (flash: settings, event log, model slots)
+ * know nothing of each other; health (self-test, image confirmation, model swaps) uses both;
+ * main hands each the callbacks it needs. Order matters: storage and the model first, then the
+ * self-test that gates the new image, then processing and capture.
  */
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
@@ -10,6 +12,52 @@
 #include "app_state.h"
 
 LOG_MODULE_REGISTER(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
+
+/* The model slots' load callback: the verified package's flatbuffer into the interpreter, its
+ * thresholds into the settings.
+ */
+static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info *info)
+{
+	const uint8_t *tflite = NULL;
+	int rc;
+
+	ARG_UNUSED(ctx);
+	rc = app_state_model_view(slot, info, &tflite);
+	if (rc == 0) {
+		rc = app_processing_load_model(slot, tflite, info->tflite_size, info->arena_total);
+	}
+	if (rc == 0) {
+		app_state_apply_model_thresholds(slot, info);
+	} else {
+		app_state_clear_model_thresholds();
+	}
+	return rc;
+}
+
+static const struct tinyml_modelslot_port slot_port = {
+	.load = load_model,
+	.classify = app_health_classify,
+};
+
+static void on_event(const struct app_event_summary *summary)
+{
+	if (app_state_log_event(summary, k_uptime_get_32()) != 0) {
+		LOG_WRN("event not logged");
+	}
+	app_uplink_post(summary);
+}
+
+static void poll_state(uint32_t now_ms)
+{
+	(void)app_state_poll(now_ms);
+}
+
+static const struct app_processing_hooks processing_hooks = {
+	.model_enabled = app_state_model_enabled,
+	.threshold_q15 = app_state_threshold_q15,
+	.on_event = on_event,
+	.poll = poll_state,
+};
 
 int main(void)
 {
@@ -21,7 +69,7 @@ int main(void)
 		return rc;
 	}
 	/* Settings, event log and model slots; the active model is verified and loaded here. */
-	rc = app_state_init(app_pipeline_id());
+	rc = app_state_init(app_pipeline_id(), &slot_port);
 	if (rc != 0) {
 		LOG_ERR("field-safe state: %d", rc);
 		return rc;
@@ -31,7 +79,7 @@ int main(void)
 		LOG_ERR("self-test gate: %d", rc);
 		return rc;
 	}
-	rc = app_processing_start();
+	rc = app_processing_start(&processing_hooks);
 	if (rc != 0) {
 		LOG_ERR("processing thread: %d", rc);
 		return rc;

@@ -9,9 +9,11 @@
 
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
+#include <zephyr/sys/atomic.h>
 #include <zephyr/sys/byteorder.h>
 
 #include <tinyml/decision.h>
+#include <tinyml/platform/cost.h>
 #include <tinyml/pipeline.h>
 #include <tinyml/ringbuf.h>
 #include <tinyml/trigger.h>
@@ -19,7 +21,6 @@
 #include <tinyml/zephyr/inference.h>
 
 #include "app.h"
-#include "app_state.h"
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 
@@ -61,6 +62,25 @@ static uint32_t n_features;
 
 static struct tinyml_trigger trigger;
 static uint32_t windows_seen;
+static const struct app_processing_hooks *hooks;
+
+/* Sample clock of the capture stream: frames consumed since the first one. Decisions and
+ * event times run on it (window end in ms), as `west replay` times a recording.
+ */
+static uint64_t frames_in;
+static atomic_t end_of_stream_frames = ATOMIC_INIT(-1);
+
+/* Cost counters (tinyml_platform_cost_now() units) over every window since boot. */
+struct processing_cost {
+	uint64_t features;
+	uint64_t inference; /* input quantization, Invoke(), output to Q15 */
+	uint64_t invoke;    /* Invoke() alone, as the backend times it */
+	uint64_t decisions;
+	uint64_t window_total;
+	uint32_t windows;
+	uint32_t inferences;
+};
+static struct processing_cost cost;
 
 /* The pipeline of CONFIG_TINYML_PIPELINE_FILE, as the canonical blob the build made from it. */
 static const uint8_t pipeline_blob[] = {
@@ -154,12 +174,28 @@ void app_processing_stats(struct app_processing_stats *out)
 	k_mutex_unlock(&stats_lock);
 }
 
-void app_processing_set_model(int slot, int error)
+static void set_model(int slot, int error)
 {
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.active_slot = slot;
 	stats.model_error = error;
 	k_mutex_unlock(&stats_lock);
+}
+
+int app_processing_load_model(int slot, const uint8_t *tflite, size_t len, uint32_t arena_need)
+{
+	int rc;
+
+	app_inference_lock();
+	rc = tinyml_inference_load(tflite, len, arena_need);
+	app_inference_unlock();
+	set_model(rc == 0 ? slot : -1, rc);
+	return rc;
+}
+
+void app_processing_end_of_stream(uint32_t total_frames)
+{
+	atomic_set(&end_of_stream_frames, (atomic_val_t)total_frames);
 }
 
 /* Round to nearest, ties to even (numpy's rint, which the replay tool uses). */
@@ -283,6 +319,7 @@ static int classify(const struct feature_history *h, uint32_t now_ms, int *top_c
 {
 	uint32_t cycles = 0;
 	size_t n_scores;
+	uint64_t t0 = tinyml_platform_cost_now();
 	int rc = history_to_input(h);
 
 	if (rc == 0) {
@@ -292,6 +329,7 @@ static int classify(const struct feature_history *h, uint32_t now_ms, int *top_c
 		return rc;
 	}
 	n_scores = output_to_q15();
+	uint64_t t1 = tinyml_platform_cost_now();
 	*top_class = 0;
 	for (size_t i = 1; i < n_scores; i++) {
 		if (scores_q15[i] > scores_q15[*top_class]) {
@@ -300,7 +338,7 @@ static int classify(const struct feature_history *h, uint32_t now_ms, int *top_c
 	}
 	if (result != NULL) {
 		for (unsigned int c = 0; c < decision_cfg.n_classes; c++) {
-			decision_cfg.threshold_q15[c] = app_state_threshold_q15(c);
+			decision_cfg.threshold_q15[c] = hooks->threshold_q15(c);
 		}
 		rc = tinyml_decision_step(&decision_cfg, &decision_state, scores_q15, n_scores,
 					  now_ms, result);
@@ -308,6 +346,10 @@ static int classify(const struct feature_history *h, uint32_t now_ms, int *top_c
 			last_event_score = scores_q15[result->event];
 			last_event_margin = margin_q15(result->event);
 		}
+		cost.inference += t1 - t0;
+		cost.invoke += cycles;
+		cost.decisions += tinyml_platform_cost_now() - t1;
+		cost.inferences++;
 	}
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.inferences++;
@@ -379,16 +421,21 @@ static void on_window(uint32_t now_ms)
 	windows_seen++;
 
 	app_inference_lock();
+	uint64_t t0 = tinyml_platform_cost_now();
+
 	rc = history_push(&live_history, window_samples);
 	if (rc == 0 && IS_ENABLED(CONFIG_TINYML_APP_TRIGGER)) {
 		armed = tinyml_trigger_update(&trigger, trigger_frames, trigger_block(), now_ms);
 	}
+	cost.features += tinyml_platform_cost_now() - t0;
 	/* The kill switch and the trigger stop inference; capture and the event log go on. */
-	if (rc == 0 && armed > 0 && model_runs && app_state_model_enabled()) {
+	if (rc == 0 && armed > 0 && model_runs && hooks->model_enabled()) {
 		rc = classify(&live_history, now_ms, &top, &result);
 	} else {
 		rc = -EAGAIN;
 	}
+	cost.window_total += tinyml_platform_cost_now() - t0;
+	cost.windows++;
 	app_inference_unlock();
 	if (rc != 0 || result.event < 0) {
 		return;
@@ -404,11 +451,36 @@ static void on_window(uint32_t now_ms)
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.events++;
 	k_mutex_unlock(&stats_lock);
-	LOG_INF("event: class %d score %d at %u ms", result.event, summary.score_q15, now_ms);
-	if (app_state_log_event(&summary) != 0) {
-		LOG_WRN("event not logged");
+	LOG_INF("event: t_ms=%u class=%d score_q15=%d", now_ms, result.event, summary.score_q15);
+	hooks->on_event(&summary);
+}
+
+/* Cost per window and per inference since boot, in the cost counter's unit. */
+static void print_cost(void)
+{
+	struct processing_cost c;
+
+	app_inference_lock();
+	c = cost;
+	app_inference_unlock();
+	LOG_INF("cost (%s): windows=%u inferences=%u features=%llu inference=%llu invoke=%llu "
+		"decisions=%llu window_total=%llu",
+		tinyml_platform_cost_unit(), c.windows, c.inferences,
+		(unsigned long long)c.features, (unsigned long long)c.inference,
+		(unsigned long long)c.invoke, (unsigned long long)c.decisions,
+		(unsigned long long)c.window_total);
+}
+
+static void check_end_of_stream(void)
+{
+	atomic_val_t total = atomic_get(&end_of_stream_frames);
+
+	if (total >= 0 && frames_in >= (uint64_t)total) {
+		atomic_set(&end_of_stream_frames, -1);
+		print_cost();
+		LOG_INF("canned recording done: %llu frames, %u overflows",
+			(unsigned long long)frames_in, tinyml_ringbuf_overflows(&app_ring));
 	}
-	app_uplink_post(&summary);
 }
 
 static void processing_thread(void *a, void *b, void *c)
@@ -421,8 +493,9 @@ static void processing_thread(void *a, void *b, void *c)
 		uint32_t stamp;
 
 		app_watchdog_feed();
-		(void)app_state_poll(k_uptime_get_32());
+		hooks->poll(k_uptime_get_32());
 		if (tinyml_ringbuf_pop(&app_ring, block, ARRAY_SIZE(block), &stamp) != 0) {
+			check_end_of_stream();
 			k_sleep(K_MSEC(5));
 			continue;
 		}
@@ -435,21 +508,30 @@ static void processing_thread(void *a, void *b, void *c)
 						       &consumed);
 
 			done += consumed;
+			frames_in += consumed;
 			if (ready > 0) {
-				on_window(stamp);
+				on_window((uint32_t)(frames_in * 1000U / pipeline.sample_rate_hz));
 			} else if (ready < 0 || consumed == 0U) {
 				break;
 			}
 		}
+		check_end_of_stream();
 	}
 }
 
 K_THREAD_STACK_DEFINE(processing_stack, CONFIG_TINYML_APP_PROCESSING_STACK_SIZE);
 static struct k_thread processing;
 
-int app_processing_start(void)
+int app_processing_start(const struct app_processing_hooks *processing_hooks)
 {
 	int rc;
+
+	if (processing_hooks == NULL || processing_hooks->model_enabled == NULL ||
+	    processing_hooks->threshold_q15 == NULL || processing_hooks->on_event == NULL ||
+	    processing_hooks->poll == NULL) {
+		return -EINVAL;
+	}
+	hooks = processing_hooks;
 
 	rc = tinyml_ringbuf_init(&app_ring, ring_storage, ARRAY_SIZE(ring_storage), ring_stamps,
 				 CONFIG_TINYML_RING_BLOCKS, BLOCK_LEN);

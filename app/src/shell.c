@@ -69,27 +69,108 @@ static int cmd_model_info(const struct shell *sh, size_t argc, char **argv)
 	return 0;
 }
 
+static int parse_slot(const struct shell *sh, const char *text)
+{
+	if (strcmp(text, "a") == 0 || strcmp(text, "A") == 0) {
+		return 0;
+	}
+	if (strcmp(text, "b") == 0 || strcmp(text, "B") == 0) {
+		return 1;
+	}
+	shell_error(sh, "slot must be a or b");
+	return -EINVAL;
+}
+
 static int cmd_model_activate(const struct shell *sh, size_t argc, char **argv)
 {
-	int slot;
+	int slot = parse_slot(sh, argv[1]);
 	int rc;
 
 	ARG_UNUSED(argc);
-	if (strcmp(argv[1], "a") == 0 || strcmp(argv[1], "A") == 0) {
-		slot = 0;
-	} else if (strcmp(argv[1], "b") == 0 || strcmp(argv[1], "B") == 0) {
-		slot = 1;
-	} else {
-		shell_error(sh, "slot must be a or b");
-		return -EINVAL;
+	if (slot < 0) {
+		return slot;
 	}
-	rc = app_model_activate(slot);
+	rc = app_health_activate(slot);
 	if (rc != 0) {
 		shell_error(sh, "slot %s refused: %d", argv[1], rc);
 		return rc;
 	}
 	shell_print(sh, "slot %s active", argv[1]);
 	return 0;
+}
+
+static int cmd_model_erase(const struct shell *sh, size_t argc, char **argv)
+{
+	int slot = parse_slot(sh, argv[1]);
+	int rc;
+
+	ARG_UNUSED(argc);
+	if (slot < 0) {
+		return slot;
+	}
+	rc = app_state_model_erase((uint8_t)slot);
+	if (rc == -EBUSY) {
+		shell_error(sh, "slot %s runs the active model: refused", argv[1]);
+	} else if (rc != 0) {
+		shell_error(sh, "erase failed: %d", rc);
+	} else {
+		shell_print(sh, "slot %s erased", argv[1]);
+	}
+	return rc;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+static int cmd_model_write(const struct shell *sh, size_t argc, char **argv)
+{
+	uint8_t chunk[CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX];
+	int slot = parse_slot(sh, argv[1]);
+	size_t hex_len = strlen(argv[3]);
+	char *end = NULL;
+	unsigned long offset = strtoul(argv[2], &end, 0);
+	int rc;
+
+	ARG_UNUSED(argc);
+	if (slot < 0) {
+		return slot;
+	}
+	if (end == argv[2] || *end != '\0' || (hex_len % 2U) != 0U || hex_len == 0U ||
+	    hex_len / 2U > sizeof(chunk)) {
+		shell_error(sh, "usage: write <a|b> <offset> <hex, at most %u bytes>",
+			    (unsigned int)sizeof(chunk));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < hex_len / 2U; i++) {
+		int hi = hex_nibble(argv[3][2U * i]);
+		int lo = hex_nibble(argv[3][2U * i + 1U]);
+
+		if (hi < 0 || lo < 0) {
+			shell_error(sh, "not hex at byte %u", (unsigned int)i);
+			return -EINVAL;
+		}
+		chunk[i] = (uint8_t)((hi << 4) | lo);
+	}
+	rc = app_state_model_write((uint8_t)slot, (uint32_t)offset, chunk, hex_len / 2U);
+	if (rc == -EBUSY) {
+		shell_error(sh, "slot %s runs the active model: refused", argv[1]);
+	} else if (rc != 0) {
+		shell_error(sh, "write failed: %d", rc);
+	} else {
+		shell_print(sh, "wrote %u B at %lu", (unsigned int)(hex_len / 2U), offset);
+	}
+	return rc;
 }
 
 static int parse_id(const struct shell *sh, const char *text, unsigned int *id)
@@ -180,11 +261,14 @@ SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_log_cmds,
 			       SHELL_CMD(dump, NULL, "Events in flash, oldest first", cmd_log_dump),
 			       SHELL_SUBCMD_SET_END);
 
-SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_model_cmds,
-			       SHELL_CMD(info, NULL, "Show the running model", cmd_model_info),
-			       SHELL_CMD_ARG(activate, NULL, "Verify and run the model of slot a|b",
-					     cmd_model_activate, 2, 0),
-			       SHELL_SUBCMD_SET_END);
+SHELL_STATIC_SUBCMD_SET_CREATE(
+	tinyml_model_cmds, SHELL_CMD(info, NULL, "Show the running model", cmd_model_info),
+	SHELL_CMD_ARG(activate, NULL, "Verify and run the model of slot a|b", cmd_model_activate, 2,
+		      0),
+	SHELL_CMD_ARG(erase, NULL, "Erase the inactive slot a|b", cmd_model_erase, 2, 0),
+	SHELL_CMD_ARG(write, NULL, "Write <a|b> <offset> <hex> into the inactive slot",
+		      cmd_model_write, 4, 0),
+	SHELL_SUBCMD_SET_END);
 
 SHELL_STATIC_SUBCMD_SET_CREATE(
 	tinyml_cmds, SHELL_CMD(status, NULL, "Pipeline, model and queue counters", cmd_status),

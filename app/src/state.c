@@ -5,20 +5,21 @@
  * areas, the keys and the two callbacks the model slots need (load, classify).
  */
 #include <errno.h>
+#include <string.h>
 
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
+#include <zephyr/sys/byteorder.h>
 
 #include <tinyml/eventlog.h>
 #include <tinyml/modelslot.h>
 #include <tinyml/ops_manifest.h>
 #include <tinyml/platform/crypto.h>
+#include <tinyml/platform/flash.h>
 #include <tinyml/settings.h>
 #include <tinyml/zephyr/areas.h>
-#include <tinyml/zephyr/inference.h>
 #include <tinyml/zephyr/settings_store.h>
 
-#include "app.h"
 #include "app_state.h"
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
@@ -41,12 +42,17 @@ static struct tinyml_modelpkg_expect expect;
 static uint32_t boots;
 static uint32_t detections;
 
-/* The thresholds of the model now running become the settings' model-default layer. */
-static void apply_model_thresholds(enum tinyml_zephyr_area_id area,
-				   const struct tinyml_modelpkg_info *info)
+static const struct tinyml_modelslot_port *slot_port;
+
+static enum tinyml_zephyr_area_id slot_area(uint8_t slot)
+{
+	return slot == 0U ? TINYML_ZEPHYR_AREA_MODEL_A : TINYML_ZEPHYR_AREA_MODEL_B;
+}
+
+void app_state_apply_model_thresholds(uint8_t slot, const struct tinyml_modelpkg_info *info)
 {
 	int16_t q15[TINYML_MODELPKG_MAX_LABELS];
-	int rc = tinyml_modelpkg_read_thresholds(tinyml_zephyr_area(area), info, q15,
+	int rc = tinyml_modelpkg_read_thresholds(tinyml_zephyr_area(slot_area(slot)), info, q15,
 						 ARRAY_SIZE(q15));
 
 	if (rc >= 0) {
@@ -59,40 +65,30 @@ static void apply_model_thresholds(enum tinyml_zephyr_area_id area,
 	}
 }
 
-static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info *info)
+void app_state_clear_model_thresholds(void)
 {
-	enum tinyml_zephyr_area_id area =
-		slot == 0U ? TINYML_ZEPHYR_AREA_MODEL_A : TINYML_ZEPHYR_AREA_MODEL_B;
-	const uint8_t *pkg = NULL;
-	int rc;
+	tinyml_settings_clear_model_defaults(&settings);
+}
 
-	ARG_UNUSED(ctx);
-	app_inference_lock();
-	rc = tinyml_zephyr_model_view(area, info->tflite_offset + info->tflite_size, &pkg);
+int app_state_model_view(uint8_t slot, const struct tinyml_modelpkg_info *info,
+			 const uint8_t **tflite)
+{
+	const uint8_t *pkg = NULL;
+	int rc = tinyml_zephyr_model_view(slot_area(slot), info->tflite_offset + info->tflite_size,
+					  &pkg);
+
 	if (rc == 0) {
-		rc = tinyml_inference_load(pkg + info->tflite_offset, info->tflite_size,
-					   info->arena_total);
+		*tflite = pkg + info->tflite_offset;
 	}
-	if (rc == 0) {
-		apply_model_thresholds(area, info);
-	} else {
-		tinyml_settings_clear_model_defaults(&settings);
-	}
-	app_inference_unlock();
-	app_processing_set_model(rc == 0 ? (int)slot : -1, rc);
 	return rc;
 }
 
-static const struct tinyml_modelslot_port slot_port = {
-	.load = load_model,
-	.classify = app_health_classify,
-};
-
-int app_state_init(uint32_t pipeline_id)
+int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *port)
 {
 	uint32_t device_id = 0;
 	int rc;
 
+	slot_port = port;
 	rc = tinyml_zephyr_flash_init();
 	if (rc == 0) {
 		rc = tinyml_platform_crypto_init();
@@ -138,40 +134,103 @@ int app_state_init(uint32_t pipeline_id)
 	rc = tinyml_modelslot_init(&slots, tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_A),
 				   tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_B),
 				   tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_STATE), &expect,
-				   &slot_port);
+				   slot_port);
 	if (rc == -ENOENT) {
 		LOG_WRN("no model this firmware can run: inference off, capture and log on");
 		return 0;
 	}
+	if (rc == 0) {
+		const struct tinyml_modelpkg_info *info = tinyml_modelslot_info(&slots);
+
+		LOG_INF("model slot %c verified: version %u.%u.%u, %u B flatbuffer, arena %u B",
+			tinyml_modelslot_active(&slots) == 0 ? 'A' : 'B', info->version >> 24,
+			(info->version >> 16) & 0xffU, info->version & 0xffffU, info->tflite_size,
+			info->arena_total);
+	}
 	return rc;
 }
 
-int app_model_activate(int slot)
+int app_state_model_try(const struct tinyml_modelslot_selftest *selftest)
 {
-	struct tinyml_modelslot_selftest selftest;
-	int active = tinyml_modelslot_active(&slots);
+	return tinyml_modelslot_try(&slots, slot_port, selftest);
+}
+
+int app_state_model_erase(uint8_t slot)
+{
+	const struct tinyml_flash_area *fa;
+	struct tinyml_flash_geometry geo;
 	int rc;
 
-	if (slot != 0 && slot != 1) {
+	if (slot > 1U) {
 		return -EINVAL;
 	}
-	if (slot == active) {
-		return 0;
+	if ((int)slot == tinyml_modelslot_active(&slots)) {
+		return -EBUSY;
 	}
-	/* The core tries the inactive slot: verify, switch, self-test, confirm or roll back. */
-	rc = app_health_selftest(&selftest);
+	fa = tinyml_zephyr_area(slot_area(slot));
+	rc = tinyml_platform_flash_geometry(fa, &geo);
+	if (rc == 0) {
+		rc = tinyml_platform_flash_erase(fa, 0, geo.size);
+	}
+	return rc;
+}
+
+int app_state_model_write(uint8_t slot, uint32_t offset, const uint8_t *data, size_t len)
+{
+	const struct tinyml_flash_area *fa;
+	struct tinyml_flash_geometry geo;
+	uint8_t padded[CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX + 32];
+	size_t rounded;
+	int rc;
+
+	if (slot > 1U || data == NULL || len == 0U || len > CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX) {
+		return -EINVAL;
+	}
+	if ((int)slot == tinyml_modelslot_active(&slots)) {
+		return -EBUSY;
+	}
+	fa = tinyml_zephyr_area(slot_area(slot));
+	rc = tinyml_platform_flash_geometry(fa, &geo);
 	if (rc != 0) {
 		return rc;
 	}
-	app_inference_lock();
-	rc = tinyml_modelslot_try(&slots, &slot_port, &selftest);
-	app_inference_unlock();
-	return rc;
+	rounded = ROUND_UP(len, geo.write_block);
+	if (rounded > sizeof(padded) || (offset % geo.write_block) != 0U || offset > geo.size ||
+	    rounded > geo.size - offset) {
+		return -EINVAL;
+	}
+	memcpy(padded, data, len);
+	memset(padded + len, 0xff, rounded - len);
+	return tinyml_platform_flash_program(fa, offset, padded, rounded);
+}
+
+bool app_state_a_slot_holds_a_package(void)
+{
+	static const enum tinyml_zephyr_area_id areas[] = {TINYML_ZEPHYR_AREA_MODEL_A,
+							   TINYML_ZEPHYR_AREA_MODEL_B};
+
+	for (size_t i = 0; i < ARRAY_SIZE(areas); i++) {
+		uint8_t magic[4];
+
+		if (tinyml_platform_flash_read(tinyml_zephyr_area(areas[i]), 0, magic,
+					       sizeof(magic)) == 0 &&
+		    sys_get_le32(magic) == TINYML_MODELPKG_IMAGE_MAGIC) {
+			return true;
+		}
+	}
+	return false;
 }
 
 int app_state_active_slot(void)
 {
 	return tinyml_modelslot_active(&slots);
+}
+
+bool app_state_model_confirmed(void)
+{
+	const struct tinyml_modelpkg_info *info = tinyml_modelslot_info(&slots);
+
+	return info != NULL && info->version == tinyml_modelslot_confirmed_version(&slots);
 }
 
 const struct tinyml_modelpkg_info *app_state_model_info(void)
@@ -210,11 +269,11 @@ int app_state_config_set(unsigned int id, int32_t value)
 	return tinyml_settings_set(&settings, (enum tinyml_setting_id)id, value);
 }
 
-int app_state_log_event(const struct app_event_summary *s)
+int app_state_log_event(const struct app_event_summary *s, uint32_t uptime_ms)
 {
 	const struct tinyml_modelpkg_info *info = tinyml_modelslot_info(&slots);
 	const struct tinyml_event ev = {
-		.timestamp_s = s->t_ms / 1000U,
+		.timestamp_s = uptime_ms / 1000U,
 		.class_id = s->class_id,
 		.score_q15 = (uint16_t)MAX(s->score_q15, 0),
 		.margin_q15 = (uint16_t)MAX(s->margin_q15, 0),
@@ -226,7 +285,7 @@ int app_state_log_event(const struct app_event_summary *s)
 		.boots = boots,
 	};
 
-	return tinyml_eventlog_append(&eventlog, &ev, s->t_ms);
+	return tinyml_eventlog_append(&eventlog, &ev, uptime_ms);
 }
 
 int app_state_poll(uint32_t now_ms)

@@ -8,17 +8,11 @@
 #include <zephyr/sys/byteorder.h>
 #include <zephyr/ztest.h>
 
-#include "selftest_format.h"
+#include "selftest_set.h"
 
 /* 3 axes x 4 samples per window, 2 windows. */
 static uint8_t blob[16 + 2 * (4 + 2 * 3 * 4)];
 static size_t blob_len;
-
-const uint8_t *app_selftest_blob(size_t *len)
-{
-	*len = blob_len;
-	return blob_len != 0U ? blob : NULL;
-}
 
 static void make_blob(void *fixture)
 {
@@ -36,33 +30,33 @@ static void make_blob(void *fixture)
 	blob_len = sizeof(blob);
 }
 
-ZTEST_SUITE(tinyml_selftest_format, NULL, NULL, make_blob, NULL, NULL);
+ZTEST_SUITE(tinyml_selftest_set, NULL, NULL, make_blob, NULL, NULL);
 
-ZTEST(tinyml_selftest_format, test_valid_set_opens)
+ZTEST(tinyml_selftest_set, test_valid_set_opens)
 {
 	struct selftest_view st;
 
-	zassert_ok(selftest_open(&st));
+	zassert_ok(selftest_set_parse(&st, blob_len != 0U ? blob : NULL, blob_len));
 	zassert_equal(st.axes, 3);
 	zassert_equal(st.window_len, 4);
 	zassert_equal(st.n_windows, 2);
 	zassert_equal(st.sample_rate_hz, 400U);
-	zassert_equal(selftest_expected(&st, 1), 1);
-	zassert_equal((int16_t)sys_get_le16(selftest_window_samples(&st, 1)), -1234);
+	zassert_equal(selftest_set_expected(&st, 1), 1);
+	zassert_equal((int16_t)sys_get_le16(selftest_set_window(&st, 1)), -1234);
 }
 
-ZTEST(tinyml_selftest_format, test_bad_sets_refused)
+ZTEST(tinyml_selftest_set, test_bad_sets_refused)
 {
 	struct selftest_view st;
 
 	blob[0] = 'X';
-	zassert_equal(selftest_open(&st), -ENODATA);
+	zassert_equal(selftest_set_parse(&st, blob_len != 0U ? blob : NULL, blob_len), -ENODATA);
 	blob[0] = 'T';
 	blob_len = sizeof(blob) - 1U;
-	zassert_equal(selftest_open(&st), -EINVAL);
+	zassert_equal(selftest_set_parse(&st, blob_len != 0U ? blob : NULL, blob_len), -EINVAL);
 	blob_len = sizeof(blob);
 	sys_put_le16(0, blob + 10);
-	zassert_equal(selftest_open(&st), -EINVAL);
+	zassert_equal(selftest_set_parse(&st, blob_len != 0U ? blob : NULL, blob_len), -EINVAL);
 	blob_len = 0;
-	zassert_equal(selftest_open(&st), -ENODATA);
+	zassert_equal(selftest_set_parse(&st, blob_len != 0U ? blob : NULL, blob_len), -ENODATA);
 }

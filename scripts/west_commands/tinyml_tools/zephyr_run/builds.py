@@ -1,0 +1,97 @@
+"""West builds of the application and the test suites against the workspace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import TinymlError
+from ..paths import BUILD_DIR, REPO_ROOT
+from .workspace import Workspace
+
+ZEPHYR_BUILD = Path(os.environ.get("TINYML_ZEPHYR_BUILD_DIR", BUILD_DIR / "zephyr"))
+KNOCK_RECORDING = "models/knock/golden/heldout_00.npz"
+
+
+@dataclass(frozen=True)
+class AppBuild:
+    name: str  # build folder under build/zephyr
+    board: str
+    cmake_args: tuple[str, ...] = ()
+    sysbuild: bool = False
+
+    @property
+    def build_dir(self) -> Path:
+        return ZEPHYR_BUILD / self.name
+
+    @property
+    def app_dir(self) -> Path:
+        """The application's build folder (sysbuild nests it under the app's name)."""
+        return self.build_dir / "app" if self.sysbuild else self.build_dir
+
+    @property
+    def elf(self) -> Path:
+        return self.app_dir / "zephyr" / "zephyr.elf"
+
+    def config(self) -> dict[str, str]:
+        """The build's final Kconfig values (zephyr/.config)."""
+        values: dict[str, str] = {}
+        for line in (self.app_dir / "zephyr" / ".config").read_text().splitlines():
+            if line.startswith("CONFIG_") and "=" in line:
+                key, _, value = line.partition("=")
+                values[key] = value.strip('"')
+        return values
+
+
+def common_args() -> tuple[str, ...]:
+    """Every build: this repository as a module, warnings as errors."""
+    return (f"-DZEPHYR_EXTRA_MODULES={REPO_ROOT}", "-DCONFIG_COMPILER_WARNINGS_AS_ERRORS=y")
+
+
+EMULATED_ARGS = (
+    f'-DCONFIG_TINYML_APP_CANNED_RECORDING="{KNOCK_RECORDING}"',
+    "-DCONFIG_TINYML_APP_CAPTURE_CANNED=y",
+)
+
+PRELOADED_FLASH = REPO_ROOT / "zephyr-config" / "mps2_an386_preloaded_flash.overlay"
+MPS2 = AppBuild(
+    "mps2_an386",
+    "mps2/an386",
+    (*EMULATED_ARGS, f"-DEXTRA_DTC_OVERLAY_FILE={PRELOADED_FLASH}"),
+)
+NATIVE_SIM = AppBuild("native_sim", "native_sim", EMULATED_ARGS)
+NRF52840_SYSBUILD = AppBuild(
+    "nrf52840dk_sysbuild",
+    "nrf52840dk/nrf52840",
+    ("-DEXTRA_CONF_FILE=../zephyr-config/mcuboot.conf",),
+    sysbuild=True,
+)
+
+
+def run(argv: Sequence[str], ws: Workspace, log: Path, what: str) -> None:
+    """Run @p argv in the workspace, output to @p log; an error naming the log on failure."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as out:
+        out.write(" ".join(argv) + "\n")
+        out.flush()
+        rc = subprocess.run(
+            list(argv), cwd=ws.root, env=ws.env(), stdout=out, stderr=subprocess.STDOUT
+        ).returncode
+    if rc != 0:
+        tail = log.read_text(errors="replace").splitlines()[-15:]
+        raise TinymlError(f"{what} failed (exit {rc}); log {log}:\n  " + "\n  ".join(tail))
+
+
+def west_build(build: AppBuild, ws: Workspace, jobs: int) -> Path:
+    """Build incrementally (cmake re-runs when an argument changed); the log's path."""
+    argv = [str(ws.west), "build", "-b", build.board, "-d", str(build.build_dir), f"-o=-j{jobs}"]
+    argv += ["--sysbuild"] if build.sysbuild else ["--no-sysbuild"]
+    argv += [str(REPO_ROOT / "app"), "--", *common_args(), *build.cmake_args]
+    log = build.build_dir.with_suffix(".log")
+    run(argv, ws, log, f"west build {build.board}")
+    if not build.elf.is_file():
+        raise TinymlError(f"west build {build.board}: no {build.elf}")
+    return log

@@ -1,0 +1,198 @@
+"""`make zephyr`: every check that needs a Zephyr workspace, in order, each step one line.
+
+    python -m tinyml_tools.zephyr_run.check [--only STEP ...] [--jobs N]
+
+Steps: build (mps2/an386 with TFLM + CMSIS-NN, native_sim), memreport, qemu (factory model,
+canned recording, device vs replay, cost), update (native_sim: upload, trial, confirm,
+rollback, resets), twister (tests/zephyr and app/ on both platforms), sysbuild
+(nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder).
+Exit 0 when every step passed, 1 on a bad setup, 2 when a check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import CheckFailed, TinymlError
+from ..paths import BENCH_RESULTS, REPO_ROOT
+from . import builds, emulated
+from . import events as device_events
+from .builds import MPS2, NATIVE_SIM, NRF52840_SYSBUILD, ZEPHYR_BUILD
+from .workspace import Workspace, find, zephyr_version
+
+STEPS = ("build", "memreport", "qemu", "update", "twister", "sysbuild")
+BUDGETS = {MPS2.name: "tier-512k-1m", NRF52840_SYSBUILD.name: "tier-128k-256k"}
+
+
+def say(message: str) -> None:
+    print(f"==> zephyr: {message}", flush=True)
+
+
+def step_build(ws: Workspace, jobs: int) -> None:
+    for build in (MPS2, NATIVE_SIM):
+        start = time.monotonic()
+        builds.west_build(build, ws, jobs)
+        say(f"built {build.board} in {time.monotonic() - start:.0f} s: {build.elf}")
+
+
+def memreport(elf_or_dir: Path, budget: str | None, out: Path) -> None:
+    argv = [sys.executable, "-m", "tinyml_tools", "memreport", str(elf_or_dir), "--top", "8"]
+    if budget:
+        argv += ["--budget", budget]
+    import subprocess
+
+    done = subprocess.run(argv, capture_output=True, text=True)
+    out.write_text(done.stdout + done.stderr)
+    print(done.stdout, end="")
+    if done.returncode != 0:
+        raise CheckFailed(f"memreport {elf_or_dir}: {done.stderr.strip() or 'failed'}")
+
+
+def step_memreport(ws: Workspace, jobs: int) -> None:
+    del ws, jobs
+    for build in (MPS2, NATIVE_SIM):
+        budget = BUDGETS.get(build.name)
+        say(f"memory report of {build.board}" + (f" against {budget}" if budget else ""))
+        memreport(build.elf, budget, build.build_dir.with_suffix(".memreport.txt"))
+
+
+def write_bench(figures: dict[str, float]) -> None:
+    results: dict[str, float] = {}
+    if BENCH_RESULTS.is_file():
+        results = json.loads(BENCH_RESULTS.read_text())
+    results.update(figures)
+    BENCH_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    BENCH_RESULTS.write_text(json.dumps(dict(sorted(results.items())), indent=2) + "\n")
+
+
+def step_qemu(ws: Workspace, jobs: int) -> None:
+    del jobs
+    work = ZEPHYR_BUILD / "qemu-run"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "console.log").unlink(missing_ok=True)
+    package = REPO_ROOT / "models" / "knock" / "knock.pkg"
+    run = emulated.qemu_canned_run(ws, MPS2, package, work)
+    say(
+        f"slot {run.slot} verified (knock {run.version}), self-test {run.selftest[0]}/"
+        f"{run.selftest[1]} passed, model confirmed; {run.frames} frames played, "
+        f"{run.overflows} ring overflows"
+    )
+    for e in run.events:
+        say(f"  device event t={e.t_ms} ms class {e.class_id} score_q15 {e.score_q15}")
+    problems = device_events.compare(run.events, run.replay)
+    if run.overflows:
+        problems.append(f"{run.overflows} capture blocks dropped: the device missed samples")
+    if not run.events:
+        problems.append("the device printed no event for the knock recording")
+    if problems:
+        raise CheckFailed("device vs replay: " + "; ".join(problems))
+    say(f"device vs replay: {len(run.events)} events equal one for one (time, class, score)")
+    c = run.cost
+    k = run.instructions_per_cycle
+    figures = {
+        "zephyr.knock.events": float(len(run.events)),
+        "zephyr.knock.windows": float(c.windows),
+        "zephyr.knock.inferences": float(c.inferences),
+        "zephyr.knock.features.instructions_per_window": k * c.features / c.windows,
+        "zephyr.knock.inference.instructions_per_inference": k * c.inference / c.inferences,
+        "zephyr.knock.invoke.instructions_per_inference": k * c.invoke / c.inferences,
+        "zephyr.knock.decisions.instructions_per_inference": k * c.decisions / c.inferences,
+        "zephyr.knock.window_with_inference.instructions": k
+        * (c.features / c.windows + (c.inference + c.decisions) / c.inferences),
+        "zephyr.knock.window_mean.instructions": k * c.window_total / c.windows,
+        "zephyr.knock.counter_resolution.instructions": k,
+    }
+    write_bench(figures)
+    for name, value in figures.items():
+        say(f"  {name:<52} {value:>12,.0f}")
+
+
+def step_update(ws: Workspace, jobs: int) -> None:
+    del jobs
+    work = ZEPHYR_BUILD / "update-run"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "console.log").unlink(missing_ok=True)
+    run = emulated.native_update_run(ws, NATIVE_SIM, work)
+    for line in run.steps:
+        say(f"  {line}")
+
+
+def step_twister(ws: Workspace, jobs: int) -> None:
+    out = ZEPHYR_BUILD / "twister"
+    argv = [
+        str(ws.west), "twister", "-T", str(REPO_ROOT / "tests" / "zephyr"),
+        "-T", str(REPO_ROOT / "app"), "-p", "native_sim", "-p", "mps2/an386",
+        "-j", str(jobs), "-O", str(out), "--inline-logs", "-v",
+        "-x", f"ZEPHYR_EXTRA_MODULES={REPO_ROOT}",
+        "-x", "CONFIG_COMPILER_WARNINGS_AS_ERRORS=y",
+    ]  # fmt: skip
+    builds.run(argv, ws, out.with_suffix(".log"), "west twister")
+    summary = [
+        line
+        for line in out.with_suffix(".log").read_text().splitlines()
+        if "test configurations passed" in line or "executed test cases passed" in line
+    ]
+    for line in summary:
+        say(f"  twister: {line.split('INFO')[-1].strip(' -')}")
+
+
+def step_sysbuild(ws: Workspace, jobs: int) -> None:
+    start = time.monotonic()
+    builds.west_build(NRF52840_SYSBUILD, ws, jobs)
+    mcuboot = NRF52840_SYSBUILD.build_dir / "mcuboot" / "zephyr" / "zephyr.elf"
+    if not mcuboot.is_file():
+        raise CheckFailed(f"sysbuild produced no MCUboot image ({mcuboot})")
+    say(f"sysbuild nrf52840dk/nrf52840 + MCUboot built in {time.monotonic() - start:.0f} s")
+    memreport(
+        NRF52840_SYSBUILD.build_dir,
+        BUDGETS[NRF52840_SYSBUILD.name],
+        NRF52840_SYSBUILD.build_dir.with_suffix(".memreport.txt"),
+    )
+
+
+RUNNERS: dict[str, Callable[[Workspace, int], None]] = {
+    "build": step_build,
+    "memreport": step_memreport,
+    "qemu": step_qemu,
+    "update": step_update,
+    "twister": step_twister,
+    "sysbuild": step_sysbuild,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=STEPS, help="run only these steps")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    try:
+        ws = find()
+        say(f"workspace {ws.root}, Zephyr {zephyr_version(ws)}")
+        failed = []
+        for name in args.only or STEPS:
+            start = time.monotonic()
+            say(f"{name} ...")
+            try:
+                RUNNERS[name](ws, args.jobs)
+            except TinymlError as exc:  # a failed step; the others still run
+                print(f"zephyr: {name}: FAILED: {exc}", file=sys.stderr)
+                failed.append(name)
+                continue
+            say(f"{name}: ok ({time.monotonic() - start:.0f} s)")
+    except TinymlError as exc:
+        print(f"zephyr: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if failed:
+        print(f"zephyr: failed steps: {', '.join(failed)}", file=sys.stderr)
+        return 2
+    say("every step passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""The application on the emulated boards: boot with a factory model, the canned recording,
+device vs replay, cost; model updates and rollback across resets on native_sim."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import TinymlError
+from . import events as ev
+from . import flashimage, packages
+from .builds import KNOCK_RECORDING, AppBuild
+from .console import DeviceConsole
+from .workspace import Workspace, need
+
+MPS2_FLASH_BASE = 0x21000000  # zephyr-config/mps2_an386_preloaded_flash.overlay
+BOOT_TIMEOUT_S = 120.0
+RECORDING_TIMEOUT_S = 300.0
+QEMU_INSTRUCTIONS_PER_SECOND = 1e9  # -icount shift=0: one instruction per virtual ns
+VERIFIED = r"model slot ([AB]) verified: version (\d+\.\d+\.\d+)"
+SELFTEST_PASSED = r"self-test (\d+)/(\d+) passed"
+CONFIRMED = r"model confirmed|image confirmed"
+
+
+@dataclass(frozen=True)
+class CannedRun:
+    slot: str
+    version: str
+    selftest: tuple[int, int]
+    events: list[ev.Event]
+    replay: list[ev.Event]
+    cost: ev.Cost
+    frames: int
+    overflows: int
+    instructions_per_cycle: float
+
+
+def _boot_checks(dev: DeviceConsole) -> tuple[str, str, tuple[int, int]]:
+    verified = dev.expect(VERIFIED, BOOT_TIMEOUT_S)
+    passed = dev.expect(SELFTEST_PASSED, BOOT_TIMEOUT_S)
+    dev.expect(CONFIRMED, BOOT_TIMEOUT_S)
+    return verified[1], verified[2], (int(passed[1]), int(passed[2]))
+
+
+def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -> CannedRun:
+    """Boot the mps2/an386 image under QEMU (-icount shift=0) with @p package in model slot A
+    of a preloaded flash image, play the canned recording, and replay it on the desktop."""
+    qemu = need("qemu-system-arm", "apt-get install qemu-system-arm")
+    layout = flashimage.layout(ws, build.build_dir)
+    flash = work / "mps2_flash.bin"
+    flash.write_bytes(flashimage.image(layout, {"model_slot_a": package.read_bytes()}))
+    argv = [
+        qemu, "-cpu", "cortex-m4", "-machine", "mps2-an386", "-nographic", "-vga", "none",
+        "-net", "none", "-icount", "shift=0", "-kernel", str(build.elf),
+        "-device", f"loader,file={flash},addr={MPS2_FLASH_BASE:#x},force-raw=on",
+    ]  # fmt: skip
+    with DeviceConsole(argv, work / "console.log", "qemu mps2/an386") as dev:
+        slot, version, selftest = _boot_checks(dev)
+        dev.expect("tinyml running", BOOT_TIMEOUT_S)
+        done = dev.expect(ev.DONE, RECORDING_TIMEOUT_S)
+        lines = list(dev.lines)
+    config = build.config()
+    block = int(config["CONFIG_TINYML_RING_BLOCK_SAMPLES"])
+    hw_hz = int(config["CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC"])
+    replayed = ev.replay_events(ws_repo_path(KNOCK_RECORDING), package, block, work)
+    return CannedRun(
+        slot,
+        version,
+        selftest,
+        ev.device_events(lines),
+        replayed,
+        ev.device_cost(lines),
+        int(done[1]),
+        int(done[2]),
+        QEMU_INSTRUCTIONS_PER_SECOND / hw_hz,
+    )
+
+
+def ws_repo_path(relative: str) -> Path:
+    from ..paths import REPO_ROOT
+
+    return REPO_ROOT / relative
+
+
+@dataclass(frozen=True)
+class UpdateRun:
+    steps: list[str]
+
+
+class NativeSimDevice:
+    """native_sim with its flash in a file that survives restarts (a reset keeping flash)."""
+
+    def __init__(self, build: AppBuild, flash: Path, log: Path) -> None:
+        self.exe = build.app_dir / "zephyr" / "zephyr.exe"
+        self.flash = flash
+        self.log = log
+        self.boots = 0
+
+    def start(self) -> DeviceConsole:
+        self.boots += 1
+        argv = [str(self.exe), f"--flash={self.flash}", "-uart_stdinout"]
+        return DeviceConsole(argv, self.log, f"native_sim boot {self.boots}")
+
+
+def upload(dev: DeviceConsole, slot: str, package: Path, chunk: int) -> None:
+    """The package into @p slot over the shell, as a host tool or a gateway would."""
+    dev.command(f"tinyml model erase {slot}", rf"slot {slot} erased|refused|failed")
+    data = package.read_bytes()
+    for offset in range(0, len(data), chunk):
+        part = data[offset : offset + chunk]
+        found = dev.command(
+            f"tinyml model write {slot} {offset} {part.hex()}",
+            rf"wrote {len(part)} B at {offset}|refused|failed|usage",
+        )
+        if not found[0].startswith("wrote"):
+            raise TinymlError(f"upload of {package.name} to slot {slot}: {found[0]}")
+
+
+def native_update_run(ws: Workspace, build: AppBuild, work: Path) -> UpdateRun:
+    """Factory model 1.0.0 in slot A; 1.1.0 uploaded to B, activated, trialled, confirmed, kept
+    across a reset; a mistrained 1.2.0 uploaded to A fails its self-test and B stays, across a
+    reset too."""
+    pkgs = work / "packages"
+    pkgs.mkdir(parents=True, exist_ok=True)
+    factory = packages.knock_package(pkgs, "1.0.0")
+    newer = packages.knock_package(pkgs, "1.1.0")
+    bad = packages.mistrained_package(pkgs, "1.2.0")
+    layout = flashimage.layout(ws, build.build_dir)
+    flash = work / "native_sim_flash.bin"
+    flash.write_bytes(flashimage.image(layout, {"model_slot_a": factory.read_bytes()}))
+    chunk = int(build.config()["CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX"])
+    device = NativeSimDevice(build, flash, work / "console.log")
+    steps: list[str] = []
+
+    with device.start() as dev:
+        slot, version, _ = _boot_checks(dev)
+        _expect_model(slot, version, "A", "1.0.0", "factory boot")
+        dev.expect("tinyml running", BOOT_TIMEOUT_S)
+        steps.append("factory model 1.0.0 verified in slot A, self-test passed, confirmed")
+        dev.send("")
+        refused = dev.command("tinyml model erase a", r"refused|erased")
+        if "refused" not in refused[0]:
+            raise TinymlError("erasing the running slot A was not refused")
+        steps.append("erase of the running slot refused")
+        upload(dev, "b", newer, chunk)
+        dev.command("tinyml model activate b", r"slot b active|refused", 120)
+        info = dev.command("tinyml model info", r"slot ([AB]): version (\d+\.\d+\.\d+)")
+        _expect_model(info[1], info[2], "B", "1.1.0", "after activating slot B")
+        steps.append("1.1.0 uploaded to slot B over the shell, trialled, self-test, confirmed")
+    with device.start() as dev:
+        slot, version, _ = _boot_checks(dev)
+        _expect_model(slot, version, "B", "1.1.0", "after a reset")
+        dev.expect("tinyml running", BOOT_TIMEOUT_S)
+        steps.append("reset: 1.1.0 in slot B still active")
+        dev.send("")
+        upload(dev, "a", bad, chunk)
+        refused = dev.command("tinyml model activate a", r"slot a active|refused: (-?\d+)", 120)
+        if "refused" not in refused[0]:
+            raise TinymlError("the mistrained 1.2.0 was activated")
+        info = dev.command("tinyml model info", r"slot ([AB]): version (\d+\.\d+\.\d+)")
+        _expect_model(info[1], info[2], "B", "1.1.0", "after the failed trial")
+        steps.append(f"mistrained 1.2.0 in slot A: self-test failed ({refused[1]}), rolled back")
+    with device.start() as dev:
+        slot, version, _ = _boot_checks(dev)
+        _expect_model(slot, version, "B", "1.1.0", "after a reset following the rollback")
+        steps.append("reset: 1.1.0 in slot B still active")
+    shutil.copy(flash, work / "native_sim_flash.final.bin")
+    return UpdateRun(steps)
+
+
+def _expect_model(slot: str, version: str, want_slot: str, want_version: str, when: str) -> None:
+    if (slot.upper(), version) != (want_slot, want_version):
+        raise TinymlError(
+            f"{when}: slot {slot} version {version} runs, expected slot {want_slot} "
+            f"version {want_version}"
+        )
