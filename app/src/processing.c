@@ -15,6 +15,7 @@
 #include <tinyml/decision.h>
 #include <tinyml/platform/cost.h>
 #include <tinyml/pipeline.h>
+#include <tinyml/quantize.h>
 #include <tinyml/ringbuf.h>
 #include <tinyml/trigger.h>
 #include <tinyml/window.h>
@@ -240,11 +241,12 @@ static int history_push(struct feature_history *h, const int16_t *samples)
 
 /* The last input_len / n_features frames of @p h, oldest first, to the model's int8 input
  * exactly as the replay tool quantizes them (tinyml_tools/replay/model.py):
- * clamp(rint(f / scale) + zero_point, -128, 127).
+ * clamp(rint(f / scale) + zero_point, -128, 127), in integers (tinyml/quantize.h).
  */
 static int history_to_input(const struct feature_history *h)
 {
 	struct tinyml_inference_tensor input;
+	struct tinyml_quantizer quantizer;
 	uint32_t frames;
 	uint32_t first;
 	int rc = tinyml_inference_input(&input);
@@ -252,8 +254,12 @@ static int history_to_input(const struct feature_history *h)
 	if (rc != 0) {
 		return rc;
 	}
-	if (input.scale <= 0.0f || input.len == 0U || (input.len % n_features) != 0U) {
+	if (input.len == 0U || (input.len % n_features) != 0U) {
 		return -EINVAL;
+	}
+	rc = tinyml_quantizer_init(&quantizer, input.scale, input.zero_point);
+	if (rc != 0) {
+		return rc;
 	}
 	frames = input.len / n_features;
 	if (frames > history_capacity()) {
@@ -267,10 +273,7 @@ static int history_to_input(const struct feature_history *h)
 		const int32_t *frame = &h->values[((first + f) % history_capacity()) * n_features];
 
 		for (uint32_t i = 0; i < n_features; i++) {
-			int32_t v = round_half_even((double)frame[i] / (double)input.scale) +
-				    input.zero_point;
-
-			input.data[f * n_features + i] = (int8_t)CLAMP(v, INT8_MIN, INT8_MAX);
+			input.data[f * n_features + i] = tinyml_quantize_int8(&quantizer, frame[i]);
 		}
 	}
 	return 0;

@@ -4,6 +4,7 @@ device vs replay, cost; model updates and rollback across resets on native_sim."
 from __future__ import annotations
 
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .console import DeviceConsole
 from .workspace import Workspace, need
 
 MPS2_FLASH_BASE = 0x21000000  # zephyr-config/mps2_an386_preloaded_flash.overlay
+FLASH_SECTION = "SIM_FLASH"  # its zephyr,memory-region name
 BOOT_TIMEOUT_S = 120.0
 RECORDING_TIMEOUT_S = 300.0
 QEMU_INSTRUCTIONS_PER_SECOND = 1e9  # -icount shift=0: one instruction per virtual ns
@@ -47,12 +49,19 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
     """Boot the mps2/an386 image under QEMU (-icount shift=0) with @p package in model slot A
     of a preloaded flash image, play the canned recording, and replay it on the desktop."""
     qemu = need("qemu-system-arm", "apt-get install qemu-system-arm")
+    objcopy = need("arm-none-eabi-objcopy", "apt-get install binutils-arm-none-eabi")
     layout = flashimage.layout(ws, build.build_dir)
     flash = work / "mps2_flash.bin"
     flash.write_bytes(flashimage.image(layout, {"model_slot_a": package.read_bytes()}))
+    # QEMU's ELF loader zero-fills every loadable segment, the flash region's too, and then
+    # refuses the flash image over it: the region belongs to the programmer, not the image.
+    kernel = work / "zephyr.qemu.elf"
+    subprocess.run(
+        [objcopy, "--remove-section", FLASH_SECTION, str(build.elf), str(kernel)], check=True
+    )
     argv = [
         qemu, "-cpu", "cortex-m4", "-machine", "mps2-an386", "-nographic", "-vga", "none",
-        "-net", "none", "-icount", "shift=0", "-kernel", str(build.elf),
+        "-net", "none", "-icount", "shift=0", "-kernel", str(kernel),
         "-device", f"loader,file={flash},addr={MPS2_FLASH_BASE:#x},force-raw=on",
     ]  # fmt: skip
     with DeviceConsole(argv, work / "console.log", "qemu mps2/an386") as dev:
