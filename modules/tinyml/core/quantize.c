@@ -44,9 +44,27 @@ static int8_t saturate(int64_t v)
 	return (int8_t)(v < INT8_MIN ? INT8_MIN : (v > INT8_MAX ? INT8_MAX : v));
 }
 
+/* n / d rounded to nearest, ties to even; d > 0, both below 2^31 in magnitude. Cortex-M has a
+ * 32-bit hardware divide; a 64-bit one is a library call ten times as long.
+ */
+static int32_t div_round_even32(int32_t n, int32_t d)
+{
+	int32_t quotient = n / d;
+	int32_t rest = n % d;
+	uint32_t twice_rest = 2U * (uint32_t)(rest < 0 ? -rest : rest);
+
+	if (twice_rest > (uint32_t)d || (twice_rest == (uint32_t)d && (quotient & 1) != 0)) {
+		quotient += n < 0 ? -1 : 1;
+	}
+	return quotient;
+}
+
 /* n / d rounded to nearest, ties to even; d > 0. */
 static int64_t div_round_even(int64_t n, int64_t d)
 {
+	if (n > INT32_MIN && n <= INT32_MAX && d <= INT32_MAX) {
+		return div_round_even32((int32_t)n, (int32_t)d);
+	}
 	int64_t quotient = n / d;
 	int64_t twice_rest = 2 * (n % d);
 	int64_t step = n < 0 ? -1 : 1;

@@ -87,7 +87,9 @@ def run(argv: Sequence[str], ws: Workspace, log: Path, what: str) -> None:
 
 def west_build(build: AppBuild, ws: Workspace, jobs: int) -> Path:
     """Build incrementally (cmake re-runs when an argument changed); the log's path."""
-    argv = [str(ws.west), "build", "-b", build.board, "-d", str(build.build_dir), f"-o=-j{jobs}"]
+    # --cmake: configure every time, so new board .conf/.overlay files are found.
+    argv = [str(ws.west), "build", "--cmake", "-b", build.board, "-d", str(build.build_dir)]
+    argv.append(f"-o=-j{jobs}")
     argv += ["--sysbuild"] if build.sysbuild else ["--no-sysbuild"]
     argv += [str(REPO_ROOT / "app"), "--", *common_args(), *build.cmake_args]
     log = build.build_dir.with_suffix(".log")

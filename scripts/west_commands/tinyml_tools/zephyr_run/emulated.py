@@ -108,7 +108,7 @@ class NativeSimDevice:
 
     def start(self) -> DeviceConsole:
         self.boots += 1
-        argv = [str(self.exe), f"--flash={self.flash}", "-uart_stdinout"]
+        argv = [str(self.exe), f"--flash={self.flash}"]
         return DeviceConsole(argv, self.log, f"native_sim boot {self.boots}")
 
 
