@@ -26,7 +26,7 @@ LOG_MODULE_REGISTER(tinyml_tflm, CONFIG_TINYML_LOG_LEVEL);
 namespace
 {
 
-alignas(CONFIG_TINYML_ARENA_ALIGN) uint8_t arena[CONFIG_TINYML_ARENA_SIZE];
+alignas(CONFIG_TINYML_ARENA_ALIGN) uint8_t tensor_arena[CONFIG_TINYML_ARENA_SIZE];
 
 tinyml::OpResolver resolver;
 bool resolver_ready;
@@ -58,18 +58,29 @@ bool is_int8(const TfLiteTensor *tensor)
 
 extern "C" int tinyml_inference_load(const uint8_t *model, size_t model_len, uint32_t arena_need)
 {
-	if (model == nullptr || model_len == 0U ||
+	if (model == nullptr || model_len == 0U || model_len > FLATBUFFERS_MAX_BUFFER_SIZE ||
 	    (reinterpret_cast<uintptr_t>(model) % 16U) != 0U) {
 		return -EINVAL;
 	}
 	/* The package's figure is checked before the interpreter sees the model. */
-	if (arena_need > sizeof(arena)) {
+	if (arena_need > sizeof(tensor_arena)) {
 		LOG_ERR("model needs %u B of arena, the firmware has %u B",
-			(unsigned int)arena_need, (unsigned int)sizeof(arena));
+			(unsigned int)arena_need, (unsigned int)sizeof(tensor_arena));
 		return -ENOMEM;
 	}
 
 	tinyml_inference_unload();
+
+	/* Signed is not well formed: every offset and length the interpreter will follow is
+	 * checked against model_len before it reads one (flatbuffers' own verifier).
+	 */
+	flatbuffers::Verifier verifier(model, model_len);
+
+	if (!tflite::VerifyModelBuffer(verifier)) {
+		LOG_ERR("model is not a well-formed TFLite flatbuffer of %u B",
+			(unsigned int)model_len);
+		return -EBADMSG;
+	}
 
 	const tflite::Model *flatbuffer = tflite::GetModel(model);
 
@@ -86,9 +97,10 @@ extern "C" int tinyml_inference_load(const uint8_t *model, size_t model_len, uin
 	}
 
 	interpreter = new (interpreter_storage)
-		tflite::MicroInterpreter(flatbuffer, resolver, arena, sizeof(arena));
+		tflite::MicroInterpreter(flatbuffer, resolver, tensor_arena, sizeof(tensor_arena));
 	if (interpreter->AllocateTensors() != kTfLiteOk) {
-		LOG_ERR("AllocateTensors failed in a %u B arena", (unsigned int)sizeof(arena));
+		LOG_ERR("AllocateTensors failed in a %u B arena",
+			(unsigned int)sizeof(tensor_arena));
 		tinyml_inference_unload();
 		return -ENOMEM;
 	}
@@ -98,8 +110,17 @@ extern "C" int tinyml_inference_load(const uint8_t *model, size_t model_len, uin
 		tinyml_inference_unload();
 		return -ENOTSUP;
 	}
+	/* The package's arena figure was signed by the packer; the interpreter's is the truth. A
+	 * package that understates it would overrun on a firmware sized to the figure.
+	 */
+	if (interpreter->arena_used_bytes() > arena_need) {
+		LOG_ERR("model uses %u B of arena, its package states %u B",
+			(unsigned int)interpreter->arena_used_bytes(), (unsigned int)arena_need);
+		tinyml_inference_unload();
+		return -EBADMSG;
+	}
 	LOG_INF("model loaded: arena %u of %u B (package states %u B)",
-		(unsigned int)interpreter->arena_used_bytes(), (unsigned int)sizeof(arena),
+		(unsigned int)interpreter->arena_used_bytes(), (unsigned int)sizeof(tensor_arena),
 		(unsigned int)arena_need);
 	return 0;
 }
