@@ -14,6 +14,7 @@ from .workspace import Workspace
 
 ZEPHYR_BUILD = Path(os.environ.get("TINYML_ZEPHYR_BUILD_DIR", BUILD_DIR / "zephyr"))
 KNOCK_RECORDING = "models/knock/golden/heldout_00.npz"
+ZEPHYR_RELEASE = "v4.1.0"  # the release west.yml pins
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,12 @@ class AppBuild:
 
 def common_args() -> tuple[str, ...]:
     """Every build: this repository as a module, warnings as errors."""
-    return (f"-DZEPHYR_EXTRA_MODULES={REPO_ROOT}", "-DCONFIG_COMPILER_WARNINGS_AS_ERRORS=y")
+    return (
+        f"-DZEPHYR_EXTRA_MODULES={REPO_ROOT}",
+        "-DCONFIG_COMPILER_WARNINGS_AS_ERRORS=y",
+        # The workspace is plain folders, not a git clone: name the release for the banner.
+        f"-DBUILD_VERSION={ZEPHYR_RELEASE}",
+    )
 
 
 EMULATED_ARGS = (
