@@ -1,0 +1,128 @@
+"""The parts of `make zephyr` that need no Zephyr workspace: console parsing, device-vs-replay
+comparison, flash images, the canned recording blob, and the refusal without a workspace."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+from tinyml_tools.errors import InputError, TinymlError
+from tinyml_tools.replay import canned_blob
+from tinyml_tools.replay.recording import Recording
+from tinyml_tools.zephyr_run import events, flashimage, packages, workspace
+
+CONSOLE = [
+    "[00:00:01.716,000] <inf> tinyml_app: event: t_ms=1400 class=1 score_q15=32640",
+    "uart:~$ [00:00:04.156,000] <inf> tinyml_app: event: t_ms=3840 class=1 score_q15=-12",
+    "[00:00:20.335,000] <inf> tinyml_app: cost (cycles): windows=499 inferences=174 "
+    "features=530629 inference=1364894 invoke=560250 decisions=2232 window_total=1899837",
+]
+
+
+def test_console_events_and_cost_are_parsed() -> None:
+    assert events.device_events(CONSOLE) == [
+        events.Event(1400, 1, 32640),
+        events.Event(3840, 1, -12),
+    ]
+    cost = events.device_cost(CONSOLE)
+    assert (cost.unit, cost.windows, cost.inferences, cost.invoke) == ("cycles", 499, 174, 560250)
+    with pytest.raises(TinymlError, match="no cost line"):
+        events.device_cost(CONSOLE[:2])
+
+
+def test_compare_names_every_difference() -> None:
+    a = [events.Event(1400, 1, 32640), events.Event(3840, 1, 32640)]
+    assert events.compare(a, list(a)) == []
+    shifted = [events.Event(1400, 1, 32640), events.Event(3880, 1, 32640)]
+    assert len(events.compare(a, shifted)) == 1
+    missing = events.compare(a, a[:1])
+    assert missing == ["event 1: device Event(t_ms=3840, class_id=1, score_q15=32640), replay None"]
+
+
+def test_flash_image_is_erased_around_the_package() -> None:
+    layout = flashimage.FlashLayout(
+        0x4000,
+        {
+            "model_slot_a": flashimage.Partition("model_slot_a", 0x1000, 0x1000),
+            "model_slot_b": flashimage.Partition("model_slot_b", 0x2000, 0x1000),
+        },
+    )
+    image = flashimage.image(layout, {"model_slot_b": b"\x01\x02\x03"})
+    assert len(image) == 0x4000
+    assert image[0x2000:0x2003] == b"\x01\x02\x03"
+    assert set(image[:0x2000]) == {0xFF} and set(image[0x2003:]) == {0xFF}
+    with pytest.raises(TinymlError, match="do not fit"):
+        flashimage.image(layout, {"model_slot_a": bytes(0x1001)})
+    with pytest.raises(TinymlError, match="no partition labelled"):
+        flashimage.image(layout, {"storage": b"x"})
+
+
+def test_canned_blob_holds_the_samples_interleaved(tmp_path: Path) -> None:
+    samples = np.array([[1, -2, 3], [-32768, 32767, 0]], dtype=np.int16)
+    rec = Recording(samples, 1600.0, ("ax", "ay", "az"))
+    blob = canned_blob.encode(rec, tmp_path / "r.npz")
+    magic, version, axes, rate, frames = struct.unpack_from("<4sHHII", blob)
+    assert (magic, version, axes, rate, frames) == (b"TMRC", 1, 3, 1600, 2)
+    body = np.frombuffer(blob[16:], dtype="<i2").reshape(frames, axes)
+    assert np.array_equal(body, samples)
+    with pytest.raises(InputError, match="whole number of hertz"):
+        canned_blob.encode(Recording(samples, 1600.5, ("ax", "ay", "az")), tmp_path / "r.npz")
+
+
+def test_canned_blob_cli_refuses_a_bad_file_in_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    done = subprocess.run(
+        [sys.executable, "-m", "tinyml_tools.replay.canned_blob", str(bad), str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and str(bad) in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "o").exists()
+
+
+def test_no_workspace_is_named_not_skipped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ZEPHYR_WORKSPACE", raising=False)
+    monkeypatch.delenv("ZEPHYR_BASE", raising=False)
+    with pytest.raises(TinymlError, match="ZEPHYR_WORKSPACE"):
+        workspace.find()
+    monkeypatch.setenv("ZEPHYR_WORKSPACE", str(tmp_path))
+    with pytest.raises(TinymlError, match="not a Zephyr workspace"):
+        workspace.find()
+
+
+def test_make_zephyr_without_workspace_fails_with_one_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "scripts" / "west_commands")}
+    done = subprocess.run(
+        [sys.executable, "-m", "tinyml_tools.zephyr_run.check", "--only", "qemu"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert "ZEPHYR_WORKSPACE" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_mistrained_model_always_says_background() -> None:
+    from tflite_micro.python.tflite_micro import runtime
+
+    original = (REPO / "models" / "knock" / "knock.tflite").read_bytes()
+    changed = packages.always_background(original)
+    assert len(changed) == len(original) and changed != original
+    interpreter = runtime.Interpreter.from_bytes(changed)
+    shape = interpreter.get_input_details(0)["shape"]
+    rng = np.random.default_rng(7)
+    for x in [np.full(shape, v, dtype=np.int8) for v in (-128, 0, 127)] + [
+        rng.integers(-128, 128, size=shape, dtype=np.int8) for _ in range(32)
+    ]:
+        interpreter.set_input(x, 0)
+        interpreter.invoke()
+        out = interpreter.get_output(0)[0]
+        assert int(np.argmax(out)) == 0 and int(out[0]) == 127
