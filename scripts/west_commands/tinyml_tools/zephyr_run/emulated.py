@@ -3,6 +3,7 @@ device vs replay, cost; model updates and rollback across resets on native_sim."
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -184,3 +185,44 @@ def _expect_model(slot: str, version: str, want_slot: str, want_version: str, wh
             f"{when}: slot {slot} version {version} runs, expected slot {want_slot} "
             f"version {want_version}"
         )
+
+
+ZTEST_PASSED = r"PROJECT EXECUTION SUCCESSFUL"
+ZTEST_FAILED = r"PROJECT EXECUTION FAILED|FATAL ERROR|Usage Fault|Hard Fault|Bus Fault"
+SETTLE_S = 3.0  # after the verdict, the image must not fault either
+
+
+def run_mps2_twister_builds(root: Path, log: Path) -> dict[str, str]:
+    """Every mps2/an386 image Twister built under @p root, under QEMU: a ztest suite must print
+    its success line, the sample must say it runs, and neither may fault afterwards."""
+    qemu = need("qemu-system-arm", "apt-get install qemu-system-arm")
+    log.unlink(missing_ok=True)
+    verdicts: dict[str, str] = {}
+    for elf in sorted(root.glob("**/zephyr/zephyr.elf")):
+        build = elf.parent.parent
+        name = str(build.relative_to(root))
+        sample = "sample." in build.name
+        argv = [
+            qemu, "-cpu", "cortex-m4", "-machine", "mps2-an386", "-nographic", "-vga", "none",
+            "-net", "none", "-kernel", str(elf),
+        ]  # fmt: skip
+        with DeviceConsole(argv, log, f"qemu {name}") as dev:
+            try:
+                found = dev.expect(
+                    rf"tinyml running|{ZTEST_FAILED}"
+                    if sample
+                    else rf"{ZTEST_PASSED}|{ZTEST_FAILED}",
+                    120.0,
+                )
+            except TinymlError as exc:
+                verdicts[name] = f"no verdict ({exc})"
+                continue
+            if re.search(ZTEST_FAILED, found[0]):
+                verdicts[name] = f"failed: {found[0]}"
+                continue
+            try:
+                fault = dev.expect(ZTEST_FAILED, SETTLE_S)
+                verdicts[name] = f"faulted after passing: {fault[0]}"
+            except TinymlError:
+                verdicts[name] = "passed"
+    return verdicts
