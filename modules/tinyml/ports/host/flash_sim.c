@@ -192,6 +192,20 @@ static bool sector_is_dead(const struct tinyml_flash_area *fa, uint32_t sector)
 	return false;
 }
 
+static uint8_t stuck_mask(const struct tinyml_flash_area *fa, uint32_t off)
+{
+	const struct tinyml_flash_sim *sim = fa->sim;
+	uint8_t mask = 0u;
+	uint32_t i;
+
+	for (i = 0u; i < sim->n_stuck; i++) {
+		if (sim->stuck[i].fa == fa && sim->stuck[i].off == off) {
+			mask |= sim->stuck[i].mask;
+		}
+	}
+	return mask;
+}
+
 static void apply_stuck_bits(const struct tinyml_flash_area *fa, uint32_t sector)
 {
 	const struct tinyml_flash_sim *sim = fa->sim;
@@ -207,13 +221,17 @@ static void apply_stuck_bits(const struct tinyml_flash_area *fa, uint32_t sector
 	}
 }
 
-/* An erase pulse that stopped early: a prefix erased, the rest untouched or partly set. */
+/* A failed erase: refused outright (untouched), or a pulse that stopped early (a prefix
+ * erased, the rest untouched or partly set). */
 static void partial_erase(uint8_t *mem, uint32_t eb, uint32_t *state)
 {
 	uint32_t done = xorshift(state) % eb;
 	bool noisy = (xorshift(state) & 1u) != 0u;
 	uint32_t i;
 
+	if ((xorshift(state) & 3u) == 0u) {
+		return;
+	}
 	memset(mem, 0xFF, done);
 	for (i = done; noisy && i < eb; i++) {
 		mem[i] |= (uint8_t)(xorshift(state) & xorshift(state));
@@ -285,8 +303,12 @@ int tinyml_platform_flash_program(const struct tinyml_flash_area *fa, uint32_t o
 	}
 	mem = fa->mem + off;
 	for (i = 0u; i < len; i++) {
-		if ((uint8_t)(~mem[i] & data[i]) != 0u ||
-		    (sim->program_erased_only && mem[i] != 0xFFu)) {
+		/* a stuck cell reads 0 but counts as erased: real NOR programs over it and says
+		 * nothing, the bit just stays 0 */
+		uint8_t cells = (uint8_t)(mem[i] | stuck_mask(fa, off + (uint32_t)i));
+
+		if ((uint8_t)(~cells & data[i]) != 0u ||
+		    (sim->program_erased_only && cells != 0xFFu)) {
 			sim->bit_set_attempts++;
 			return -EIO;
 		}
