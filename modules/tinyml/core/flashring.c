@@ -175,7 +175,8 @@ int tinyml_flashring_mount_range(struct tinyml_flashring *ring, const struct tin
 	ring->first_sector = first_sector;
 	ring->sector_count = n_sectors != 0u ? n_sectors : geo.size / geo.erase_block;
 	ring->newest_sector = NO_SECTOR;
-	if (ring->record_size > TINYML_FLASHRING_MAX_RECORD || ring->sector_count < 2u ||
+	if (ring->record_size > TINYML_FLASHRING_MAX_RECORD ||
+	    ring->sector_count < (n_sectors == 1u ? 1u : 2u) ||
 	    ring->sector_count > TINYML_FLASHRING_MAX_SECTORS ||
 	    (uint64_t)first_sector + ring->sector_count > geo.size / geo.erase_block ||
 	    ring->sector_size < ring->header_size + 2u * ring->record_size) {
@@ -330,7 +331,8 @@ static int open_next_sector(struct tinyml_flashring *ring)
 		uint32_t erases;
 		uint32_t attempt;
 
-		if (is_bad(ring, target) || target == ring->newest_sector) {
+		if (is_bad(ring, target) ||
+		    (target == ring->newest_sector && !ring->may_erase_newest)) {
 			continue;
 		}
 		erases = ring->sector_seq[target] != 0u ? ring->erase_count[target]

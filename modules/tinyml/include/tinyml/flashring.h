@@ -47,9 +47,10 @@ struct tinyml_flashring {
 	uint32_t first_sector; /* of the area, where this ring starts */
 	uint32_t sector_count;
 	uint32_t records_per_sector;
-	uint32_t head;      /* sector records go to */
-	uint32_t head_slot; /* next free slot in head */
-	bool head_open;     /* head has a valid header */
+	uint32_t head;         /* sector records go to */
+	uint32_t head_slot;    /* next free slot in head */
+	bool head_open;        /* head has a valid header */
+	bool may_erase_newest; /* set by tinyml/statestore.h when another copy holds the state */
 	uint32_t next_sector_seq;
 	uint32_t next_seq;
 	uint32_t newest_sector; /* holds the newest valid record; never erased */
@@ -91,7 +92,9 @@ int tinyml_flashring_mount(struct tinyml_flashring *ring, const struct tinyml_fl
 /**
  * @brief Mount a ring on @p n_sectors sectors of @p fa from sector @p first_sector (0: to the
  *        end of the area); otherwise as tinyml_flashring_mount(). Two rings on disjoint ranges
- *        of one area are independent (tinyml/statestore.h keeps two copies that way).
+ *        of one area are independent (tinyml/statestore.h keeps two copies that way). A ring of
+ *        one sector (@p n_sectors 1) can only go on by erasing its newest record, which it
+ *        does only while may_erase_newest is set: for a copy whose state is held elsewhere.
  */
 int tinyml_flashring_mount_range(struct tinyml_flashring *ring, const struct tinyml_flash_area *fa,
 				 uint32_t first_sector, uint32_t n_sectors, uint32_t magic,
