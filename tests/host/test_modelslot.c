@@ -347,6 +347,28 @@ TTEST(modelslot, boots_without_health_report_roll_back_instead_of_looping)
 	test_signer_free(&key);
 }
 
+TTEST(modelslot, signed_package_with_a_lying_model_is_never_loaded)
+{
+	uint64_t ops;
+
+	TT_ASSERT_EQ(rig_init(), 0);
+	TT_ASSERT_EQ(install(&rig.slot_a, 1u, 0u), 0);
+	TT_ASSERT_EQ(boot(), 0);
+	tpkg_lie = TPKG_BAD_FLATBUFFER; /* signed, but the flatbuffer would make TFLM read wild */
+	TT_ASSERT_EQ(install(&rig.slot_b, 2u, 0u), 0);
+	tpkg_lie = TPKG_HONEST;
+	ops = rig.sim.ops;
+	TT_ASSERT_EQ(tinyml_modelslot_try(&ms, &port, &selftest), -EINVAL);
+	TT_ASSERT_EQ(rig.sim.ops, ops);
+	tpkg_lie = TPKG_WRONG_DIM; /* the descriptors the firmware sizes its input by lie */
+	TT_ASSERT_EQ(install(&rig.slot_b, 2u, 0u), 0);
+	tpkg_lie = TPKG_HONEST;
+	TT_ASSERT_EQ(tinyml_modelslot_try(&ms, &port, &selftest), -EINVAL);
+	TT_ASSERT_EQ(fport.loads, 1);
+	TT_ASSERT_EQ(fport.loaded_version, TINYML_MODELPKG_VERSION(1, 1, 0));
+	test_signer_free(&key);
+}
+
 TTEST(modelslot, core_refuses_installs_into_the_running_slot)
 {
 	TT_ASSERT_EQ(rig_init(), 0);

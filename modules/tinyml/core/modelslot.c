@@ -96,9 +96,12 @@ static int verify_slot(struct tinyml_modelslot *ms, uint8_t slot, uint32_t min_v
 		       struct tinyml_modelpkg_info *info)
 {
 	struct tinyml_modelpkg_expect e = ms->expect;
+	int rc;
 
 	e.min_version = min_version;
-	return tinyml_modelpkg_verify_area(ms->slot[slot], &e, info);
+	rc = tinyml_modelpkg_verify_area(ms->slot[slot], &e, info);
+	/* what the runtime reads: flatbuffer, descriptors, arena figure */
+	return rc != 0 ? rc : tinyml_modelpkg_check_model(ms->slot[slot], info);
 }
 
 /* The slot holds exactly the bound package, valid and at or above the floor. */
