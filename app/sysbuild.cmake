@@ -10,3 +10,10 @@ if(SB_CONFIG_BOOTLOADER_MCUBOOT)
   set(mcuboot_EXTRA_DTC_OVERLAY_FILE ${tinyml_partitions} CACHE INTERNAL
       "tinyml partition layout for MCUboot")
 endif()
+
+# A release build must not sign its firmware with a development key (docs/keys.md).
+if(SB_CONFIG_BOOTLOADER_MCUBOOT AND NOT SB_CONFIG_TINYML_ALLOW_DEVELOPMENT_KEYS
+   AND "${SB_CONFIG_BOOT_SIGNATURE_KEY_FILE}" MATCHES "DO-NOT-SHIP")
+  message(FATAL_ERROR "tinyml: SB_CONFIG_BOOT_SIGNATURE_KEY_FILE is a development key "
+                      "(${SB_CONFIG_BOOT_SIGNATURE_KEY_FILE}); give the release your own firmware key")
+endif()

@@ -5,6 +5,7 @@
 #define TINYML_APP_STATE_H_
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <tinyml/eventlog.h>
@@ -28,8 +29,14 @@ int app_state_model_view(uint8_t slot, const struct tinyml_modelpkg_info *info,
 void app_state_apply_model_thresholds(uint8_t slot, const struct tinyml_modelpkg_info *info);
 void app_state_clear_model_thresholds(void);
 
-/** Try the inactive slot with @p selftest (tinyml_modelslot_try()); caller holds the model. */
-int app_state_model_try(const struct tinyml_modelslot_selftest *selftest);
+/** Try @p slot with @p selftest (tinyml_modelslot_try_slot()); caller holds the model. */
+int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *selftest);
+
+/** The running model passed its boot self-test: clear the slots' boot counter. */
+int app_state_model_boot_ok(void);
+
+/** Verify and apply a signed remote settings message (tinyml_settings_apply_message()). */
+int app_state_apply_message(const uint8_t *msg, size_t len);
 
 /**
  * @brief Erase, or write @p len bytes at @p offset of, model slot @p slot (an upload).

@@ -10,6 +10,7 @@
 #include <zephyr/sys/util.h>
 
 #include <tinyml/settings.h>
+#include <tinyml/settings_msg.h>
 #include <tinyml/zephyr/inference.h>
 
 #include "app.h"
@@ -232,6 +233,39 @@ static int cmd_config_set(const struct shell *sh, size_t argc, char **argv)
 	return rc;
 }
 
+static int cmd_config_apply(const struct shell *sh, size_t argc, char **argv)
+{
+	static uint8_t msg[TINYML_SETTINGS_MSG_HEADER_BYTES +
+			   TINYML_SETTINGS_MSG_MAX_OPS * TINYML_SETTINGS_MSG_OP_BYTES +
+			   TINYML_SETTINGS_MSG_SIG_BYTES];
+	size_t hex_len = strlen(argv[1]);
+	int rc;
+
+	ARG_UNUSED(argc);
+	if ((hex_len % 2U) != 0U || hex_len == 0U || hex_len / 2U > sizeof(msg)) {
+		shell_error(sh, "usage: apply <signed message in hex, at most %u bytes>",
+			    (unsigned int)sizeof(msg));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < hex_len / 2U; i++) {
+		int hi = hex_nibble(argv[1][2U * i]);
+		int lo = hex_nibble(argv[1][2U * i + 1U]);
+
+		if (hi < 0 || lo < 0) {
+			shell_error(sh, "not hex at byte %u", (unsigned int)i);
+			return -EINVAL;
+		}
+		msg[i] = (uint8_t)((hi << 4) | lo);
+	}
+	rc = app_state_apply_message(msg, hex_len / 2U);
+	if (rc != 0) {
+		shell_error(sh, "message refused: %d", rc);
+	} else {
+		shell_print(sh, "message applied");
+	}
+	return rc;
+}
+
 static int print_event(void *ctx, uint32_t seq, const struct tinyml_event *ev)
 {
 	const struct shell *sh = ctx;
@@ -249,13 +283,14 @@ static int cmd_log_dump(const struct shell *sh, size_t argc, char **argv)
 	return app_state_log_walk(print_event, (void *)sh);
 }
 
-SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_config_cmds,
-			       SHELL_CMD_ARG(get, NULL, "Effective value of setting <id>",
-					     cmd_config_get, 2, 0),
-			       SHELL_CMD_ARG(set, NULL,
-					     "Persist setting <id> <value> (range-checked)",
-					     cmd_config_set, 3, 0),
-			       SHELL_SUBCMD_SET_END);
+SHELL_STATIC_SUBCMD_SET_CREATE(
+	tinyml_config_cmds,
+	SHELL_CMD_ARG(get, NULL, "Effective value of setting <id>", cmd_config_get, 2, 0),
+	SHELL_CMD_ARG(set, NULL, "Persist setting <id> <value> (range-checked)", cmd_config_set, 3,
+		      0),
+	SHELL_CMD_ARG(apply, NULL, "Apply a signed remote settings message <hex>", cmd_config_apply,
+		      2, 0),
+	SHELL_SUBCMD_SET_END);
 
 SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_log_cmds,
 			       SHELL_CMD(dump, NULL, "Events in flash, oldest first", cmd_log_dump),

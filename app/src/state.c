@@ -12,6 +12,7 @@
 #include <zephyr/sys/byteorder.h>
 
 #include <tinyml/eventlog.h>
+#include <tinyml/keyhash.h>
 #include <tinyml/modelslot.h>
 #include <tinyml/ops_manifest.h>
 #include <tinyml/platform/crypto.h>
@@ -24,16 +25,21 @@
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 
-/* DER SubjectPublicKeyInfo of the key packages and settings messages are signed with,
- * generated at build time from CONFIG_TINYML_APP_SIGNING_KEY (imgtool getpub -e raw).
+/* DER SubjectPublicKeyInfo of the keys model packages and settings messages are signed with,
+ * generated at build time from CONFIG_TINYML_APP_MODEL_KEY / _SETTINGS_KEY (imgtool getpub).
  */
-static const uint8_t signing_key_spki[] = {
-#include "tinyml_signing_key.inc"
+static const uint8_t model_key_spki[] = {
+#include "tinyml_model_key.inc"
 };
-BUILD_ASSERT(sizeof(signing_key_spki) == TINYML_MODELPKG_SPKI_P256_BYTES,
-	     "CONFIG_TINYML_APP_SIGNING_KEY must be an ECDSA P-256 key");
-/* The uncompressed point (0x04 || X || Y) ends the P-256 SubjectPublicKeyInfo. */
-#define OPERATOR_KEY (signing_key_spki + sizeof(signing_key_spki) - TINYML_P256_PUBKEY_BYTES)
+static const uint8_t settings_key_spki[] = {
+#include "tinyml_settings_key.inc"
+};
+BUILD_ASSERT(sizeof(model_key_spki) == TINYML_MODELPKG_SPKI_P256_BYTES,
+	     "CONFIG_TINYML_APP_MODEL_KEY must be an ECDSA P-256 key");
+BUILD_ASSERT(sizeof(settings_key_spki) == TINYML_MODELPKG_SPKI_P256_BYTES,
+	     "CONFIG_TINYML_APP_SETTINGS_KEY must be an ECDSA P-256 key");
+/* The uncompressed point (0x04 || X || Y) ends a P-256 SubjectPublicKeyInfo. */
+#define KEY_POINT(spki) ((spki) + sizeof(spki) - TINYML_P256_PUBKEY_BYTES)
 
 static struct tinyml_settings settings;
 static struct tinyml_eventlog eventlog;
@@ -83,6 +89,16 @@ int app_state_model_view(uint8_t slot, const struct tinyml_modelpkg_info *info,
 	return rc;
 }
 
+/* Which keys this firmware trusts, by the hash the tools print (docs/keys.md). */
+static void log_key_hash(const char *purpose, const uint8_t *point)
+{
+	char hex[TINYML_KEY_HASH_HEX_BYTES];
+
+	if (tinyml_key_hash_hex(point, hex) == 0) {
+		LOG_INF("%s key sha256 %s", purpose, hex);
+	}
+}
+
 int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *port)
 {
 	uint32_t device_id = 0;
@@ -108,8 +124,10 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 	}
 	(void)tinyml_zephyr_settings_load("device-id", &device_id, sizeof(device_id));
 
+	log_key_hash("model", KEY_POINT(model_key_spki));
+	log_key_hash("settings", KEY_POINT(settings_key_spki));
 	rc = tinyml_settings_init(&settings, tinyml_zephyr_area(TINYML_ZEPHYR_AREA_SETTINGS), NULL,
-				  OPERATOR_KEY, device_id);
+				  KEY_POINT(settings_key_spki), device_id);
 	if (rc != 0) {
 		return rc;
 	}
@@ -125,7 +143,7 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 		return rc;
 	}
 	expect = (struct tinyml_modelpkg_expect){
-		.signing_key_spki = signing_key_spki,
+		.signing_key_spki = model_key_spki,
 		.manifest_digest = tinyml_ops_manifest_digest,
 		.runtime_id = tinyml_runtime_id,
 		.feature_pipeline_id = pipeline_id,
@@ -150,9 +168,20 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 	return rc;
 }
 
-int app_state_model_try(const struct tinyml_modelslot_selftest *selftest)
+int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *selftest)
 {
-	return tinyml_modelslot_try(&slots, slot_port, selftest);
+	return tinyml_modelslot_try_slot(&slots, slot, slot_port, selftest);
+}
+
+int app_state_model_boot_ok(void)
+{
+	return tinyml_modelslot_boot_ok(&slots);
+}
+
+int app_state_apply_message(const uint8_t *msg, size_t len)
+{
+	/* No wall clock on this device: messages with an expiry are refused by the core. */
+	return tinyml_settings_apply_message(&settings, msg, len, (uint64_t)k_uptime_get(), 0);
 }
 
 int app_state_model_erase(uint8_t slot)
@@ -161,11 +190,9 @@ int app_state_model_erase(uint8_t slot)
 	struct tinyml_flash_geometry geo;
 	int rc;
 
-	if (slot > 1U) {
-		return -EINVAL;
-	}
-	if ((int)slot == tinyml_modelslot_active(&slots)) {
-		return -EBUSY;
+	rc = tinyml_modelslot_install_allowed(&slots, slot);
+	if (rc != 0) {
+		return rc;
 	}
 	fa = tinyml_zephyr_area(slot_area(slot));
 	rc = tinyml_platform_flash_geometry(fa, &geo);
@@ -183,11 +210,12 @@ int app_state_model_write(uint8_t slot, uint32_t offset, const uint8_t *data, si
 	size_t rounded;
 	int rc;
 
-	if (slot > 1U || data == NULL || len == 0U || len > CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX) {
+	if (data == NULL || len == 0U || len > CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX) {
 		return -EINVAL;
 	}
-	if ((int)slot == tinyml_modelslot_active(&slots)) {
-		return -EBUSY;
+	rc = tinyml_modelslot_install_allowed(&slots, slot);
+	if (rc != 0) {
+		return rc;
 	}
 	fa = tinyml_zephyr_area(slot_area(slot));
 	rc = tinyml_platform_flash_geometry(fa, &geo);
@@ -240,7 +268,7 @@ const struct tinyml_modelpkg_info *app_state_model_info(void)
 
 bool app_state_model_enabled(void)
 {
-	return tinyml_settings_model_enabled(&settings, k_uptime_get_32());
+	return tinyml_settings_model_enabled(&settings, (uint64_t)k_uptime_get());
 }
 
 int16_t app_state_threshold_q15(unsigned int class_id)
@@ -249,7 +277,7 @@ int16_t app_state_threshold_q15(unsigned int class_id)
 		return INT16_MAX;
 	}
 	return (int16_t)tinyml_settings_get(&settings, TINYML_SETTING_THRESHOLD_0 + class_id,
-					    k_uptime_get_32());
+					    (uint64_t)k_uptime_get());
 }
 
 int app_state_config_get(unsigned int id, int32_t *value)
@@ -257,7 +285,8 @@ int app_state_config_get(unsigned int id, int32_t *value)
 	if (id >= TINYML_SETTING_COUNT) {
 		return -EINVAL;
 	}
-	*value = tinyml_settings_get(&settings, (enum tinyml_setting_id)id, k_uptime_get_32());
+	*value = tinyml_settings_get(&settings, (enum tinyml_setting_id)id,
+				     (uint64_t)k_uptime_get());
 	return 0;
 }
 

@@ -3,7 +3,11 @@
 - state.powercut.*: the event log's cut-at-every-write sweep (every program and erase of the
   scenario in tests/host/test_eventlog_powercut.c, several tear patterns each, and a second
   cut in the recovery's own writes); state.settings_powercut.* and
-  state.modelslot_powercut.*: the same for settings changes and model trials. All run by the
+  state.modelslot_powercut.*: the same for settings changes and model trials;
+  state.faults.*: every flash fault class (erase failing once or for good, stuck-at-0 bit,
+  program failing reported or silent) and the power cut at every write of event appends,
+  settings updates and model installs/trials/confirmations/rollbacks/boots, single and double,
+  plus bit rot of every stored state record (tests/host/test_state_faults.c). All run by the
   host test binary's TBENCH cases, which print FIGURE lines.
 - state.eventlog.*: a simulated year at one event a minute on 8 x 4 KiB sectors.
 - state.package_mutations.*: every byte of a package made by the packer flipped (XOR 0xFF),
@@ -23,7 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 import state_vectors as sv
 
 # Only these files' TBENCH cases: other files' benchmarks belong to other bench modules.
-BENCH_FILES = ("test_eventlog_powercut.c", "test_settings_powercut.c", "test_modelslot.c")
+BENCH_FILES = (
+    "test_eventlog_powercut.c",
+    "test_settings_powercut.c",
+    "test_modelslot.c",
+    "test_state_faults.c",
+)
 
 
 def _host_figures() -> dict[str, float]:

@@ -29,12 +29,12 @@ TTEST(modelpkg, c_built_package_verifies_from_buffer_and_flash)
 	TT_ASSERT_EQ(test_signer_init(&key, 0x55), 0);
 	tpkg_spki(&key, spki);
 	e = expect_for(0u);
-	len = tpkg_build(pkg, sizeof(pkg), &key, 2, 1, 7, 1000u, 3u);
+	len = tpkg_build(pkg, sizeof(pkg), &key, 2, 1, 7, 1200u, 3u);
 	TT_ASSERT(len > 0u);
 	TT_ASSERT_EQ(tinyml_modelpkg_verify_buffer(pkg, len, &e, &info), 0);
 	TT_ASSERT_EQ(info.version, TINYML_MODELPKG_VERSION(2, 1, 7));
 	TT_ASSERT_EQ(info.tflite_offset, 128u);
-	TT_ASSERT_EQ(info.tflite_size, 1000u);
+	TT_ASSERT_EQ(info.tflite_size, 1200u);
 	TT_ASSERT_EQ(info.total_size, len);
 	TT_ASSERT_EQ(info.n_labels, 2u);
 	TT_ASSERT_EQ(fixture_init(&fx, 8u, 4096u, 4u, 0u), 0);

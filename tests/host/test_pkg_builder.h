@@ -12,6 +12,7 @@
 
 #include "../../modules/tinyml/core/le_bytes.h"
 #include "test_signer.h"
+#include "tiny_model.h"
 
 #define TPKG_RUNTIME_ID  0x5EED0001u
 #define TPKG_PIPELINE_ID 0x0000F00Du
@@ -23,6 +24,47 @@ static const uint8_t tpkg_spki_prefix[26] = {
 	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
 	0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
 };
+
+/*
+ * What tpkg_build() spoils after the model, before signing: the signed package is well formed,
+ * but its model or descriptors lie (tinyml_modelpkg_check_model() must refuse it).
+ */
+enum tpkg_lie {
+	TPKG_HONEST = 0,
+	TPKG_WRONG_DIM,        /* input descriptor says [1, 5] */
+	TPKG_WRONG_SCALE,      /* output descriptor's scale differs */
+	TPKG_WRONG_ZERO_POINT, /* input descriptor's zero point differs */
+	TPKG_BAD_FLATBUFFER,   /* the root offset of the flatbuffer points out of it */
+	TPKG_ARENA_TOO_SMALL,  /* arena figure below the model's largest tensor */
+};
+
+static enum tpkg_lie tpkg_lie = TPKG_HONEST;
+
+/* The tiny model's tensors (tests/host/make_tiny_model.py printed them): int8 [1, 4] in,
+ * int8 [1, 2] out. */
+static inline void tpkg_descriptors(uint8_t tensors[64])
+{
+	const float in_scale = 0.016805056482553482f;
+	const float out_scale = 0.019186167046427727f;
+	uint32_t bits;
+
+	memset(tensors, 0, 64u);
+	tensors[1] = 9u; /* INT8 */
+	tensors[2] = 2u;
+	tinyml_put_le32(tensors + 4, 1u);
+	tinyml_put_le32(tensors + 8, tpkg_lie == TPKG_WRONG_DIM ? 5u : 4u);
+	memcpy(&bits, &in_scale, sizeof(bits));
+	tinyml_put_le32(tensors + 24, bits);
+	tinyml_put_le32(tensors + 28, tpkg_lie == TPKG_WRONG_ZERO_POINT ? 11u : 10u);
+	tensors[32] = 1u;
+	tensors[33] = 9u;
+	tensors[34] = 2u;
+	tinyml_put_le32(tensors + 36, 1u);
+	tinyml_put_le32(tensors + 40, 2u);
+	memcpy(&bits, &out_scale, sizeof(bits));
+	tinyml_put_le32(tensors + 56, tpkg_lie == TPKG_WRONG_SCALE ? bits + 1u : bits);
+	tinyml_put_le32(tensors + 60, (uint32_t)-17);
+}
 
 static inline void tpkg_spki(const struct test_signer *key, uint8_t out[91])
 {
@@ -39,8 +81,9 @@ static inline size_t tpkg_tlv(uint8_t *p, uint16_t type, const void *v, uint16_t
 }
 
 /*
- * Writes a signed package of model version @p major.@p minor.@p patch whose payload is
- * @p payload_len bytes derived from @p seed; returns its size, 0 if @p cap is too small.
+ * Writes a signed package of model version @p major.@p minor.@p patch whose payload is the
+ * tiny model followed by filler bytes derived from @p seed up to @p payload_len bytes (at least
+ * the model); returns its size, 0 if @p cap is too small.
  */
 static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_signer *key,
 				uint8_t major, uint8_t minor, uint16_t patch, uint32_t payload_len,
@@ -54,12 +97,15 @@ static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_sign
 	uint8_t digest[32];
 	uint8_t raw[64];
 	uint8_t der[72];
-	uint32_t img_size = (payload_len + 15u) / 16u * 16u;
-	size_t prot_start = 128u + img_size;
+	uint32_t img_size;
+	size_t prot_start;
 	size_t off;
 	size_t n;
 	size_t hash_len;
 
+	payload_len = payload_len < sizeof(tiny_model) ? (uint32_t)sizeof(tiny_model) : payload_len;
+	img_size = (payload_len + 15u) / 16u * 16u;
+	prot_start = 128u + img_size;
 	if (cap < prot_start + 512u) {
 		return 0u;
 	}
@@ -71,8 +117,12 @@ static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_sign
 	out[20] = major;
 	out[21] = minor;
 	tinyml_put_le16(out + 22, patch);
-	for (n = 0u; n < payload_len; n++) {
+	memcpy(out + 128u, tiny_model, sizeof(tiny_model));
+	for (n = sizeof(tiny_model); n < payload_len; n++) {
 		out[128u + n] = (uint8_t)(seed + n * 7u);
+	}
+	if (tpkg_lie == TPKG_BAD_FLATBUFFER) {
+		tinyml_put_le32(out + 128u, payload_len + 64u);
 	}
 	memset(meta, 0, sizeof(meta));
 	tinyml_put_le16(meta, 1u);
@@ -82,13 +132,12 @@ static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_sign
 	tinyml_put_le16(meta + 10, patch);
 	tinyml_put_le32(meta + 12, TPKG_RUNTIME_ID);
 	tinyml_put_le32(meta + 16, TPKG_PIPELINE_ID);
-	tinyml_put_le32(meta + 20, TPKG_ARENA / 2u);
+	tinyml_put_le32(meta + 20, tpkg_lie == TPKG_ARENA_TOO_SMALL ? 2u : TPKG_ARENA / 2u);
 	tinyml_put_le16(meta + 36, 1u);
 	tinyml_put_le16(meta + 38, 1u);
 	tinyml_put_le16(meta + 40, 2u);
 	tinyml_put_le16(meta + 42, 1u);
-	memset(tensors, 0, sizeof(tensors));
-	tensors[32] = 1u;
+	tpkg_descriptors(tensors);
 	memset(thresholds, 0, sizeof(thresholds));
 	tinyml_put_le16(thresholds, 1u);
 	tinyml_put_le32(thresholds + 4, 0x3f000000u); /* 0.5f */

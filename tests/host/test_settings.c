@@ -9,7 +9,10 @@
 #include "test_signer.h"
 #include "ttest.h"
 
-#define DEVICE_ID 0x00C0FFEEu
+#define DEVICE_ID   0x00C0FFEEu
+/* The device's wall clock in these tests, and the expiry given to broadcasts. */
+#define UTC_NOW     1800000000ull
+#define UTC_EXPIRES (UTC_NOW + 3600u)
 
 static struct flash_fixture fx;
 static struct tinyml_settings st;
@@ -44,6 +47,7 @@ static size_t make_msg(uint8_t *buf, const struct test_signer *key, uint32_t dev
 	buf[5] = n;
 	tinyml_put_le32(buf + 8, device);
 	tinyml_put_le64(buf + 12, nonce);
+	tinyml_put_le64(buf + 20, device == 0u ? UTC_EXPIRES : 0u);
 	for (i = 0u; i < n; i++) {
 		uint8_t *p =
 			buf + TINYML_SETTINGS_MSG_HEADER_BYTES + i * TINYML_SETTINGS_MSG_OP_BYTES;
@@ -148,7 +152,7 @@ TTEST(settings, corrupt_newest_record_is_skipped_and_reported)
 	TT_ASSERT_EQ(setup(), 0);
 	TT_ASSERT_EQ(tinyml_settings_set(&st, TINYML_SETTING_TRIGGER_LEVEL, 11), 0);
 	TT_ASSERT_EQ(tinyml_settings_set(&st, TINYML_SETTING_TRIGGER_LEVEL, 12), 0);
-	/* bit rot in the newest record: clear a bit somewhere in its value bytes */
+	/* bit rot in the newest record of the first copy: the second copy still has it */
 	for (i = fx.area.geo.erase_block - 1u; i > 0u; i--) {
 		if (fx.mem[i] != 0xFF) {
 			break;
@@ -158,6 +162,17 @@ TTEST(settings, corrupt_newest_record_is_skipped_and_reported)
 	fx.mem[i - 20u] ^= 0x02;
 	TT_ASSERT_EQ(tinyml_settings_init(&st, &fx.area, NULL, op_key.pub, DEVICE_ID), 0);
 	TT_ASSERT_EQ(tinyml_settings_corrupt_records(&st), 1u);
+	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_TRIGGER_LEVEL, 0u), 12);
+	/* and in the second copy too: the previous intact record is used, reported */
+	for (i = fx.area.geo.size - 1u; i > fx.area.geo.erase_block; i--) {
+		if (fx.mem[i] != 0xFF) {
+			break;
+		}
+	}
+	fx.mem[i - 20u] &= 0xFE;
+	fx.mem[i - 20u] ^= 0x02;
+	TT_ASSERT_EQ(tinyml_settings_init(&st, &fx.area, NULL, op_key.pub, DEVICE_ID), 0);
+	TT_ASSERT_EQ(tinyml_settings_corrupt_records(&st), 2u);
 	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_TRIGGER_LEVEL, 0u), 11);
 	/* garbage everywhere: defaults, reported */
 	memset(fx.mem, 0x5A, fx.area.geo.size);
@@ -183,7 +198,7 @@ TTEST(settings, signed_message_applies_and_persists_nonce)
 	TT_ASSERT_EQ(setup(), 0);
 	len = make_msg(msg, &op_key, DEVICE_ID, 5u, ops, 3u);
 	TT_ASSERT(len != 0u);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 1000u), 0);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 1000u, UTC_NOW), 0);
 	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_THRESHOLD_0 + 1, 1000u), 20000);
 	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_CALIBRATION_BASELINE, 1000u), -250);
 	TT_ASSERT(!tinyml_settings_model_enabled(&st, 60999u));
@@ -193,11 +208,11 @@ TTEST(settings, signed_message_applies_and_persists_nonce)
 	TT_ASSERT_EQ(tinyml_settings_init(&st, &fx.area, NULL, op_key.pub, DEVICE_ID), 0);
 	TT_ASSERT_EQ(tinyml_settings_nonce(&st), 5u);
 	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_THRESHOLD_0 + 1, 0u), 20000);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), -EALREADY);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EALREADY);
 	/* fleet-wide message (device 0) */
 	ops[0].value = 21000;
 	len = make_msg(msg, &op_key, 0u, 6u, ops, 1u);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), 0);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), 0);
 	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_THRESHOLD_0 + 1, 0u), 21000);
 	teardown();
 }
@@ -218,26 +233,26 @@ TTEST(settings, refused_messages_change_nothing)
 	len = make_msg(msg, &op_key, DEVICE_ID, 10u, &set, 1u);
 	set.value = 950;
 	newer_len = make_msg(newer, &op_key, DEVICE_ID, 11u, &set, 1u);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, newer, newer_len, 0u), 0);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, newer, newer_len, 0u, UTC_NOW), 0);
 	ops_before = fx.sim.ops;
 	/* reordered: an older nonce arriving after a newer one */
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), -EALREADY);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EALREADY);
 	/* replayed */
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, newer, newer_len, 0u), -EALREADY);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, newer, newer_len, 0u, UTC_NOW), -EALREADY);
 	/* forged: signed by another key */
 	len = make_msg(msg, &other_key, DEVICE_ID, 12u, &set, 1u);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), -EPERM);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EPERM);
 	/* tampered after signing */
 	len = make_msg(msg, &op_key, DEVICE_ID, 12u, &set, 1u);
 	msg[TINYML_SETTINGS_MSG_HEADER_BYTES + 4] ^= 0x01;
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), -EPERM);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EPERM);
 	/* for another device */
 	len = make_msg(msg, &op_key, DEVICE_ID + 1u, 12u, &set, 1u);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), -EBADMSG);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EBADMSG);
 	/* malformed: truncated, padded */
 	len = make_msg(msg, &op_key, DEVICE_ID, 12u, &set, 1u);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len - 1u, 0u), -EBADMSG);
-	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len + 1u, 0u), -EBADMSG);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len - 1u, 0u, UTC_NOW), -EBADMSG);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len + 1u, 0u, UTC_NOW), -EBADMSG);
 	/* well signed but out of range: all or nothing */
 	{
 		struct tinyml_settings_op two[2] = {
@@ -246,7 +261,7 @@ TTEST(settings, refused_messages_change_nothing)
 		};
 
 		len = make_msg(msg, &op_key, DEVICE_ID, 13u, two, 2u);
-		TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u), -ERANGE);
+		TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -ERANGE);
 	}
 	TT_ASSERT_EQ(fx.sim.ops, ops_before);
 	TT_ASSERT_EQ(tinyml_settings_nonce(&st), 11u);
@@ -288,4 +303,72 @@ TTEST(settings_msg, parser_rejects_malformed)
 	TT_ASSERT_EQ(tinyml_settings_msg_parse(msg, len, TINYML_SETTING_COUNT, &m), -EBADMSG);
 	TT_ASSERT_EQ(tinyml_settings_msg_parse(msg, 3u, TINYML_SETTING_COUNT, &m), -EBADMSG);
 	test_signer_free(&op_key);
+}
+
+TTEST(settings, nonce_has_no_terminal_value)
+{
+	uint8_t msg[256];
+	struct tinyml_settings_op set = {TINYML_SETTINGS_OP_SET, TINYML_SETTING_DEBOUNCE_MS, 900,
+					 0u};
+	size_t len;
+
+	TT_ASSERT_EQ(setup(), 0);
+	/* a signed message with the largest nonce used to lock out every later one */
+	len = make_msg(msg, &op_key, DEVICE_ID, UINT64_MAX, &set, 1u);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EALREADY);
+	set.value = 901;
+	len = make_msg(msg, &op_key, DEVICE_ID, 7u, &set, 1u);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), 0);
+	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_DEBOUNCE_MS, 0u), 901);
+	/* serial-number order: 2^64 - 1 is followed by 0, 1, ...; a window of 2^32 ahead */
+	TT_ASSERT(tinyml_settings_msg_nonce_fresh(UINT64_MAX - 2u, 3u));
+	TT_ASSERT(tinyml_settings_msg_nonce_fresh(UINT64_MAX - 2u, UINT64_MAX));
+	TT_ASSERT(tinyml_settings_msg_nonce_fresh(0u, TINYML_SETTINGS_NONCE_WINDOW));
+	TT_ASSERT(!tinyml_settings_msg_nonce_fresh(0u, TINYML_SETTINGS_NONCE_WINDOW + 1u));
+	TT_ASSERT(!tinyml_settings_msg_nonce_fresh(5u, 5u));
+	TT_ASSERT(!tinyml_settings_msg_nonce_fresh(5u, 4u));
+	TT_ASSERT(!tinyml_settings_msg_nonce_fresh(3u, UINT64_MAX));
+	teardown();
+}
+
+TTEST(settings, override_does_not_return_when_32bit_uptime_wraps)
+{
+	TT_ASSERT_EQ(setup(), 0);
+	TT_ASSERT_EQ(
+		tinyml_settings_override(&st, TINYML_SETTING_MODEL_ENABLED, 0, 3600000u, 1000u), 0);
+	TT_ASSERT(!tinyml_settings_model_enabled(&st, 2000u));
+	TT_ASSERT(tinyml_settings_model_enabled(&st, 3601000u));
+	/* 49.7 days later the 32-bit millisecond uptime is back at 1500 */
+	TT_ASSERT(tinyml_settings_model_enabled(&st, 0x100000000ull + 1500u));
+	TT_ASSERT_EQ(tinyml_settings_get(&st, TINYML_SETTING_MODEL_ENABLED, 0x100000000ull + 1500u),
+		     1);
+	teardown();
+}
+
+TTEST(settings, captured_broadcast_expires)
+{
+	uint8_t msg[256];
+	struct tinyml_settings_op kill = {TINYML_SETTINGS_OP_SET, TINYML_SETTING_MODEL_ENABLED, 0,
+					  0u};
+	size_t len;
+
+	TT_ASSERT_EQ(setup(), 0);
+	len = make_msg(msg, &op_key, 0u, 3u, &kill, 1u);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), 0);
+	TT_ASSERT(!tinyml_settings_model_enabled(&st, 0u));
+	/* the same broadcast replayed later to a device that never saw it */
+	TT_ASSERT_EQ(fixture_init(&fx, 8u, 512u, 2u, 0u), 0);
+	TT_ASSERT_EQ(tinyml_settings_init(&st, &fx.area, NULL, op_key.pub, DEVICE_ID), 0);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_EXPIRES + 1u), -ETIME);
+	/* a device that does not know the time takes no message that expires */
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, 0u), -ETIME);
+	TT_ASSERT(tinyml_settings_model_enabled(&st, 0u));
+	TT_ASSERT_EQ(tinyml_settings_nonce(&st), 0u);
+	/* a broadcast without an expiry is refused whatever its signature */
+	tinyml_put_le64(msg + 20, 0u);
+	TT_ASSERT_EQ(test_signer_sign(&op_key, msg, len - TINYML_SETTINGS_MSG_SIG_BYTES,
+				      msg + len - TINYML_SETTINGS_MSG_SIG_BYTES),
+		     0);
+	TT_ASSERT_EQ(tinyml_settings_apply_message(&st, msg, len, 0u, UTC_NOW), -EBADMSG);
+	teardown();
 }

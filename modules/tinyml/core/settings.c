@@ -86,11 +86,11 @@ int tinyml_settings_init(struct tinyml_settings *s, const struct tinyml_flash_ar
 			return -EINVAL;
 		}
 	}
-	rc = tinyml_flashring_mount(&s->ring, fa, TINYML_SETTINGS_MAGIC, SNAPSHOT_BYTES);
+	rc = tinyml_statestore_init(&s->store, fa, TINYML_SETTINGS_MAGIC, SNAPSHOT_BYTES);
 	if (rc != 0) {
 		return rc;
 	}
-	rc = tinyml_flashring_read_newest(&s->ring, NULL, snap, sizeof(snap));
+	rc = tinyml_statestore_read(&s->store, snap, sizeof(snap));
 	if (rc == -ENOENT) {
 		return 0; /* never written: defaults */
 	}
@@ -102,15 +102,14 @@ int tinyml_settings_init(struct tinyml_settings *s, const struct tinyml_flash_ar
 }
 
 int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting_id id,
-			    uint32_t now_ms)
+			    uint64_t now_ms)
 {
 	uint32_t i = (uint32_t)id;
 
 	if (i >= TINYML_SETTING_COUNT) {
 		return 0;
 	}
-	if ((s->override_mask & (1u << i)) != 0u &&
-	    now_ms - s->override_start_ms[i] < s->override_ms[i]) {
+	if ((s->override_mask & (1u << i)) != 0u && now_ms < s->override_until_ms[i]) {
 		return s->override_value[i];
 	}
 	if ((s->persisted_mask & (1u << i)) != 0u) {
@@ -123,7 +122,7 @@ int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting
 	return s->specs[i].def;
 }
 
-bool tinyml_settings_model_enabled(const struct tinyml_settings *s, uint32_t now_ms)
+bool tinyml_settings_model_enabled(const struct tinyml_settings *s, uint64_t now_ms)
 {
 	return tinyml_settings_get(s, TINYML_SETTING_MODEL_ENABLED, now_ms) != 0;
 }
@@ -135,7 +134,7 @@ static int persist(struct tinyml_settings *s, uint64_t nonce, uint32_t mask, con
 	int rc;
 
 	encode(snap, nonce, mask, values);
-	rc = tinyml_flashring_append(&s->ring, snap, sizeof(snap), NULL);
+	rc = tinyml_statestore_write(&s->store, snap, sizeof(snap));
 	if (rc != 0) {
 		return -EIO;
 	}
@@ -162,7 +161,7 @@ int tinyml_settings_set(struct tinyml_settings *s, enum tinyml_setting_id id, in
 }
 
 int tinyml_settings_override(struct tinyml_settings *s, enum tinyml_setting_id id, int32_t value,
-			     uint32_t duration_ms, uint32_t now_ms)
+			     uint32_t duration_ms, uint64_t now_ms)
 {
 	uint32_t i = (uint32_t)id;
 
@@ -173,8 +172,8 @@ int tinyml_settings_override(struct tinyml_settings *s, enum tinyml_setting_id i
 		return -ERANGE;
 	}
 	s->override_value[i] = value;
-	s->override_start_ms[i] = now_ms;
-	s->override_ms[i] = duration_ms;
+	s->override_until_ms[i] =
+		now_ms > UINT64_MAX - duration_ms ? UINT64_MAX : now_ms + duration_ms;
 	s->override_mask |= 1u << i;
 	return 0;
 }
@@ -207,7 +206,7 @@ static int verify_signature(const struct tinyml_settings *s, const uint8_t *buf,
 }
 
 int tinyml_settings_apply_message(struct tinyml_settings *s, const uint8_t *buf, size_t len,
-				  uint32_t now_ms)
+				  uint64_t now_ms, uint64_t utc_s)
 {
 	struct tinyml_settings_msg m;
 	int32_t values[TINYML_SETTING_COUNT];
@@ -225,7 +224,10 @@ int tinyml_settings_apply_message(struct tinyml_settings *s, const uint8_t *buf,
 	if (rc != 0) {
 		return rc;
 	}
-	if (m.nonce <= s->nonce) {
+	if (m.expires_s != 0u && (utc_s == 0u || utc_s > m.expires_s)) {
+		return -ETIME;
+	}
+	if (!tinyml_settings_msg_nonce_fresh(s->nonce, m.nonce)) {
 		return -EALREADY;
 	}
 	memcpy(values, s->persisted, sizeof(values));
@@ -303,7 +305,7 @@ uint32_t tinyml_settings_fallbacks(const struct tinyml_settings *s)
 
 uint32_t tinyml_settings_corrupt_records(const struct tinyml_settings *s)
 {
-	return tinyml_flashring_corrupt_slots(&s->ring);
+	return tinyml_statestore_corrupt_records(&s->store);
 }
 
 uint64_t tinyml_settings_nonce(const struct tinyml_settings *s)

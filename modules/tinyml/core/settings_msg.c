@@ -52,7 +52,11 @@ int tinyml_settings_msg_parse(const uint8_t *buf, size_t len, uint32_t n_setting
 	}
 	msg->device_id = tinyml_get_le32(buf + 8);
 	msg->nonce = tinyml_get_le64(buf + 12);
+	msg->expires_s = tinyml_get_le64(buf + 20);
 	msg->n_ops = n;
+	if (msg->device_id == 0u && msg->expires_s == 0u) {
+		return -EBADMSG; /* a broadcast that never expires could be replayed forever */
+	}
 	for (i = 0u; i < n; i++) {
 		const uint8_t *p =
 			buf + TINYML_SETTINGS_MSG_HEADER_BYTES + i * TINYML_SETTINGS_MSG_OP_BYTES;
@@ -69,4 +73,11 @@ int tinyml_settings_msg_parse(const uint8_t *buf, size_t len, uint32_t n_setting
 	msg->signed_len = len - TINYML_SETTINGS_MSG_SIG_BYTES;
 	memcpy(msg->signature, buf + msg->signed_len, TINYML_SETTINGS_MSG_SIG_BYTES);
 	return 0;
+}
+
+bool tinyml_settings_msg_nonce_fresh(uint64_t last, uint64_t nonce)
+{
+	uint64_t ahead = nonce - last; /* modulo 2^64 */
+
+	return ahead >= 1u && ahead <= TINYML_SETTINGS_NONCE_WINDOW;
 }

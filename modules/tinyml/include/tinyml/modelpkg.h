@@ -151,6 +151,30 @@ int tinyml_modelpkg_read_thresholds_buffer(const uint8_t *pkg, size_t len,
 					   size_t n);
 
 /**
+ * @brief Check the model of a verified package against what the runtime reads, before it is
+ *        handed over: the TFLite flatbuffer on its exact signed length (tinyml/tflite_check.h),
+ *        the signed TENSORS descriptors against the model's subgraph-0 inputs and outputs
+ *        (count, direction, index, type, rank, dims, first scale's bits, first zero point), and
+ *        the signed arena figure against the largest tensor the arena must hold.
+ *
+ * The firmware still compares the arena TFLM actually allocates with info->arena_total after
+ * AllocateTensors() (only the runtime knows it).
+ *
+ * @param info Of the package in @p fa, as tinyml_modelpkg_verify_area() filled it.
+ * @retval 0 if the model matches.
+ * @retval -EINVAL if the flatbuffer is malformed or a descriptor differs from the model.
+ * @retval -ENOTSUP if the model uses what the runtime does not run (tinyml_tflite_check_area()).
+ * @retval -ENOMEM if the arena figure is below a tensor the arena must hold.
+ * @retval -EIO if the flash could not be read.
+ */
+int tinyml_modelpkg_check_model(const struct tinyml_flash_area *fa,
+				const struct tinyml_modelpkg_info *info);
+
+/** @brief As tinyml_modelpkg_check_model(), on a package of @p len bytes in memory. */
+int tinyml_modelpkg_check_model_buffer(const uint8_t *pkg, size_t len,
+				       const struct tinyml_modelpkg_info *info);
+
+/**
  * @brief Convert a DER ECDSA-Sig-Value to raw r || s (strict DER, minimal integers).
  *
  * @retval 0 on success.

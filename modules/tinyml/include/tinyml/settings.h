@@ -6,14 +6,16 @@
  *   2. the active model's defaults, for the per-class thresholds only (the package's THRESHOLDS
  *      TLV, tinyml_modelpkg_read_thresholds(); RAM only, set when a model becomes active),
  *   3. the persisted current value (a flash ring on the flash seam, power-cut safe),
- *   4. a temporary override with an expiry (RAM only: a reset ends it).
+ *   4. a temporary override with an expiry on 64-bit milliseconds (RAM only: a reset ends it).
  *
  * A read returns the first layer that holds a value, from the top: override, persisted, model
  * default, compiled default. Every write is range checked; a stored value or a model default
  * that is out of range falls back to the layer below and is reported.
  * Remote changes arrive as settings messages (tinyml/settings_msg.h) signed by the operator's
- * P-256 key with a nonce above every nonce accepted before; the nonce is persisted with the
- * values in one record, so neither a replay nor a power cut can get an old message in. The
+ * P-256 key with a nonce ahead of the last accepted one (tinyml_settings_msg_nonce_fresh()) and,
+ * for broadcasts, an expiry; the nonce is persisted with the values in one record of a two-copy
+ * state store (tinyml/statestore.h), so neither a replay, a power cut nor one bad flash sector
+ * can get an old message in. The
  * kill switch (TINYML_SETTING_MODEL_ENABLED = 0) stops inference only: the application keeps
  * capturing and logging.
  */
@@ -24,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <tinyml/flashring.h>
+#include <tinyml/statestore.h>
 #include <tinyml/platform/crypto.h>
 
 #ifdef __cplusplus
@@ -61,14 +63,13 @@ struct tinyml_settings {
 	const struct tinyml_setting_spec *specs;
 	const uint8_t *operator_key; /* TINYML_P256_PUBKEY_BYTES */
 	uint32_t device_id;
-	struct tinyml_flashring ring;
+	struct tinyml_statestore store;
 	uint64_t nonce;
 	uint32_t persisted_mask;
 	int32_t persisted[TINYML_SETTING_COUNT];
 	uint32_t override_mask;
 	int32_t override_value[TINYML_SETTING_COUNT];
-	uint32_t override_start_ms[TINYML_SETTING_COUNT];
-	uint32_t override_ms[TINYML_SETTING_COUNT];
+	uint64_t override_until_ms[TINYML_SETTING_COUNT];
 	uint32_t fallback_mask;
 	uint32_t model_default_mask;
 	uint32_t model_refused_mask;
@@ -76,7 +77,10 @@ struct tinyml_settings {
 };
 
 /**
- * @brief Load the settings from @p fa (the newest intact record wins).
+ * @brief Load the settings from @p fa (the newest intact record of either copy wins).
+ *
+ * @p fa needs at least 2 erase blocks (one per copy); 4 or more let each copy survive a
+ * retired sector on its own.
  *
  * @param specs        Ranges and defaults (NULL: tinyml_settings_default_specs); every
  *                     default must be within its range.
@@ -95,10 +99,10 @@ int tinyml_settings_init(struct tinyml_settings *s, const struct tinyml_flash_ar
  *        default (thresholds only), else the compiled default.
  */
 int32_t tinyml_settings_get(const struct tinyml_settings *s, enum tinyml_setting_id id,
-			    uint32_t now_ms);
+			    uint64_t now_ms);
 
-/** @brief Whether inference may run (the kill switch is off). */
-bool tinyml_settings_model_enabled(const struct tinyml_settings *s, uint32_t now_ms);
+/** @brief Whether inference may run (the kill switch is off). @p now_ms: 64-bit uptime. */
+bool tinyml_settings_model_enabled(const struct tinyml_settings *s, uint64_t now_ms);
 
 /**
  * @brief Persist a new current value.
@@ -111,14 +115,15 @@ bool tinyml_settings_model_enabled(const struct tinyml_settings *s, uint32_t now
 int tinyml_settings_set(struct tinyml_settings *s, enum tinyml_setting_id id, int32_t value);
 
 /**
- * @brief Override a value in RAM for @p duration_ms from @p now_ms.
+ * @brief Override a value in RAM for @p duration_ms from @p now_ms (64-bit uptime: it never
+ *        wraps, so an override never comes back).
  *
  * @retval 0 on success.
  * @retval -EINVAL if @p id is unknown or @p duration_ms is 0.
  * @retval -ERANGE if @p value is outside the setting's range.
  */
 int tinyml_settings_override(struct tinyml_settings *s, enum tinyml_setting_id id, int32_t value,
-			     uint32_t duration_ms, uint32_t now_ms);
+			     uint32_t duration_ms, uint64_t now_ms);
 
 /** @brief End an override of @p id (no-op if none). */
 void tinyml_settings_clear_override(struct tinyml_settings *s, enum tinyml_setting_id id);
@@ -126,15 +131,20 @@ void tinyml_settings_clear_override(struct tinyml_settings *s, enum tinyml_setti
 /**
  * @brief Verify and apply a signed remote message (tinyml/settings_msg.h), all or nothing.
  *
+ * @param now_ms 64-bit uptime (overrides run from it).
+ * @param utc_s  Trusted wall-clock time, UTC seconds since 1970, or 0 if the device does not
+ *               know it (then only messages without an expiry, device-specific ones, apply).
  * @retval 0 if applied (values and nonce persisted first).
- * @retval -EBADMSG if malformed or for another device.
+ * @retval -EBADMSG if malformed, for another device, or a broadcast without an expiry.
  * @retval -EPERM if the signature does not verify with the operator key.
- * @retval -EALREADY if the nonce is not above the last accepted one (replay or reorder).
+ * @retval -ETIME if the message has expired, or has an expiry and @p utc_s is 0.
+ * @retval -EALREADY if the nonce is not 1..2^32 ahead of the last accepted one (replay,
+ *         reorder, or too far ahead).
  * @retval -ERANGE if a value is out of range.
  * @retval -EIO if the flash or the crypto backend failed.
  */
 int tinyml_settings_apply_message(struct tinyml_settings *s, const uint8_t *msg, size_t len,
-				  uint32_t now_ms);
+				  uint64_t now_ms, uint64_t utc_s);
 
 /** Entry of tinyml_settings_set_model_defaults() for a class the model has no default for. */
 #define TINYML_SETTINGS_NO_MODEL_DEFAULT (-1)
@@ -163,7 +173,7 @@ uint32_t tinyml_settings_model_refusals(const struct tinyml_settings *s);
 /** @brief Bit i set: setting i's stored value was out of range and fell back to the default. */
 uint32_t tinyml_settings_fallbacks(const struct tinyml_settings *s);
 
-/** @brief Records found torn or corrupt at load (an older intact record was used). */
+/** @brief Records found torn or corrupt at load in either copy (an intact one was used). */
 uint32_t tinyml_settings_corrupt_records(const struct tinyml_settings *s);
 
 /** @brief Nonce of the last accepted remote message (0: none). */
