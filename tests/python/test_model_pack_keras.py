@@ -15,7 +15,7 @@ from tinyml_tools.modelpack.convert import Conversion, check_accuracy_drop
 from tinyml_tools.modelpack.model_config import load_model_config
 from tinyml_tools.paths import REPO_ROOT
 
-PIPELINE = REPO_ROOT / "models" / "pipelines" / "knock_imu.yaml"
+PIPELINE = REPO_ROOT / "tests" / "python" / "fixtures" / "pipeline_8.yaml"  # 8 per frame
 
 
 def synthetic_knocks(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

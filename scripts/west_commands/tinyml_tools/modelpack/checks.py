@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import schema
 from .manifest import Manifest
+from .op_hints import hint
 from .tflite_model import Operator, Tensor, TfliteModel
 
 _FLOAT_TYPES = {schema.TensorType.FLOAT32, schema.TensorType.FLOAT16, schema.TensorType.FLOAT64}
@@ -53,7 +54,11 @@ def _float_problem(model: TfliteModel, op: Operator) -> str | None:
 def _manifest_problems(model: TfliteModel, op: Operator, manifest: Manifest) -> list[str]:
     entry = manifest.find(op.code)
     if entry is None:
-        return [f"{op.label()}: operator not registered by the firmware ({manifest.path.name})"]
+        advice = hint(op.name)
+        return [
+            f"{op.label()}: operator not registered by the firmware ({manifest.path.name})"
+            + (f"; hint: {advice}" if advice else "")
+        ]
     if not entry.min_version <= op.version <= entry.max_version:
         return [
             f"{op.label()}: op version {op.version} not supported "
