@@ -50,3 +50,22 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def check_writable(path: Path) -> None:
+    """Before any work is done: ``path`` can be written (one line naming it if not).
+
+    Probes by creating and removing a temporary file in its folder, which also catches what
+    permission bits do not show (a read-only mount, an immutable folder, root's rights).
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(path, "cannot write: is a directory")
+    if not folder.is_dir():
+        raise InputError(path, "cannot write: the output folder does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise InputError(path, f"cannot write: {err.strerror or err}") from None

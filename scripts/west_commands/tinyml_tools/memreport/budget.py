@@ -213,7 +213,16 @@ def _check_one(
     for limit in limits:
         if not limit.ok:
             breaches.append(Breach(limit.what, limit.used, limit.limit))
-    if budget.get("heap") == "forbid" and report.allocators:
+    if budget.get("heap") == "forbid" and not report.heap_known:
+        breaches.append(
+            Breach(
+                f"{prefix}heap",
+                0,
+                0,
+                "'heap: forbid' cannot be checked: no symbol table (stripped ELF)",
+            )
+        )
+    elif budget.get("heap") == "forbid" and report.allocators:
         names = ", ".join(a.name for a in report.allocators)
         breaches.append(
             Breach(f"{prefix}heap", 0, 0, f"allocator linked in ({names}), forbidden by the budget")

@@ -111,8 +111,16 @@ def categorize(pieces: list[Piece], rules: list[Rule]) -> None:
                 piece.category = rule.category
                 break
         else:
+            if piece.kind is PieceKind.SECTION:
+                piece.category = section_category(piece.section.name)
+                continue
             named = piece.kind in (PieceKind.SYMBOL, PieceKind.UNNAMED)
             piece.category = OTHER if named else PADDING
+
+
+def section_category(section: str) -> str:
+    """The category of a stripped ELF's section no rule claims: by section, not "padding"."""
+    return f"{section} (no symbols)"
 
 
 def category_names(rules: list[Rule]) -> list[str]:

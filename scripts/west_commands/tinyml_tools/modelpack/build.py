@@ -16,7 +16,13 @@ from . import schema
 from .arena import ArenaEstimate, estimate_arena
 from .checks import check_model
 from .convert import Conversion, convert
-from .data_files import Samples, check_against_input, data_files, keras_input_shape
+from .data_files import (
+    Samples,
+    check_against_input,
+    check_same_shape,
+    data_files,
+    keras_input_shape,
+)
 from .features import input_frames, load_feature_pipeline
 from .manifest import Manifest
 from .metadata import MAX_IO, MAX_RANK, ModelMetadata, TensorInfo
@@ -137,11 +143,13 @@ def _pre_tensorflow_checks(cfg: ModelConfig) -> list[Samples]:
         shape = source.tensors[source.inputs[0]].shape if source.inputs else ()
         input_frames(pipeline, name, shape, cfg.source_path)
         check_against_input(samples, tuple(shape[1:]), cfg.source_path, exact=False)
+        check_same_shape(samples)
         return samples
     keras_shape = keras_input_shape(cfg.source_path)
     if keras_shape is not None:
         input_frames(pipeline, name, (1, *keras_shape), cfg.source_path)
         check_against_input(samples, keras_shape, cfg.source_path, exact=True)
+    check_same_shape(samples)
     for s in samples:
         input_frames(pipeline, name, (1, *s.sample_shape), s.path)
     return samples

@@ -137,7 +137,7 @@ def keras_input_shape(path: Path) -> tuple[int, ...] | None:
 
 
 def data_files(cfg: ModelConfig) -> list[Samples]:
-    """Every data file the build will read, checked; all with one per-sample shape."""
+    """Every data file the build will read, each checked on its own."""
     found: list[Samples] = []
     quant = cfg.quantization
     if quant.representative_data is not None:
@@ -146,6 +146,11 @@ def data_files(cfg: ModelConfig) -> list[Samples]:
         found.append(read_samples(quant.training.data, "training data", cfg.labels, npz_only=True))
     if cfg.evaluation_data is not None:
         found.append(read_samples(cfg.evaluation_data, "evaluation data", cfg.labels))
+    return found
+
+
+def check_same_shape(found: list[Samples]) -> None:
+    """All data files hold samples of one shape (the model has one input)."""
     for other in found[1:]:
         if other.sample_shape != found[0].sample_shape:
             raise InputError(
@@ -153,7 +158,6 @@ def data_files(cfg: ModelConfig) -> list[Samples]:
                 f"{other.what}: samples of shape {list(other.sample_shape)}, but the "
                 f"{found[0].what} ({found[0].path.name}) has {list(found[0].sample_shape)}",
             )
-    return found
 
 
 def check_against_input(
