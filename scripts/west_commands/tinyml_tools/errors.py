@@ -68,3 +68,10 @@ def file_error(err: OSError) -> TinymlError | None:
     if err.filename is None:
         return None
     return InputError(err.filename, err.strerror or one_line(err))
+
+
+def not_utf8(path: str | Path, err: UnicodeDecodeError) -> InputError:
+    """A text file that is not UTF-8, as one line naming where it stops being UTF-8."""
+    return InputError(
+        path, f"not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+    )

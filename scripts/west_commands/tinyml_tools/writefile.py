@@ -69,3 +69,18 @@ def check_writable(path: Path) -> None:
             pass
     except OSError as err:
         raise InputError(path, f"cannot write: {err.strerror or err}") from None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """``a`` and ``b`` name one file: the same path, a symlink to it or a hard link."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def refuse_inputs(output: Path, inputs: list[Path]) -> None:
+    """An output that is (or links to) one of the command's inputs would destroy it."""
+    for source in inputs:
+        if same_file(output, source):
+            raise InputError(output, f"refusing to write here: it is the input {source}")

@@ -69,13 +69,18 @@ def _run_report(args: argparse.Namespace, path: Path) -> int:
     from ..memreport.render_text import print_budget, print_report
     from ..memreport.render_visual import report_html, report_png
     from ..memreport.report import to_dict
-    from ..writefile import check_writable, write_atomically
+    from ..writefile import check_writable, refuse_inputs, write_atomically
 
     for out in (args.html, args.png):
         if out is not None:
             check_writable(out)
     budget = read_budget(args.budget) if args.budget else None
     reports = load_reports(path, args.rules, args.map)
+    inputs = [r.elf for r in reports] + [args.rules, args.map]
+    inputs.append(Path(args.budget) if args.budget else None)
+    for out in (args.html, args.png):
+        if out is not None:
+            refuse_inputs(out, [p for p in inputs if p])
     limits, breaches = check_budget(budget[0], budget[1], reports) if budget else ([], [])
     view = (budget[0].name, limits, breaches) if budget else None
     if args.html:

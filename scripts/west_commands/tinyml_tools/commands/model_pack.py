@@ -111,7 +111,13 @@ def _check(args: argparse.Namespace) -> int:
             console.print(f"  - {problem}", soft_wrap=True, markup=False)
         print_table("arena (bytes, Cortex-M + CMSIS-NN)", ["part", "bytes"], list(arena.items()))
         console.print("ops: " + ", ".join(report["ops"]), soft_wrap=True, markup=False)
-    return 0 if result.compatible else CheckFailed.exit_code
+    if not result.compatible:
+        failed = CheckFailed(
+            f"{model.path}: not runnable by the firmware ({len(result.problems)} problem(s))"
+        )
+        failed.json_printed = args.json  # type: ignore[attr-defined]
+        raise failed
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 from .attribute import Piece, PieceKind
 from .elfimage import SectionKind
 
@@ -63,7 +63,9 @@ def load_rules(user_file: Path | None = None) -> list[Rule]:
     if user_file is None:
         return rules
     try:
-        text = user_file.read_text()
+        text = user_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise not_utf8(user_file, err) from None
     except OSError as err:
         raise InputError(user_file, f"cannot read rules: {err.strerror or err}") from None
     user = _parse(text, user_file)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import CheckFailed, InputError
 from ..features.pipeline import pipeline_id
+from ..writefile import check_writable
 from . import schema
 from .arena import ArenaEstimate, estimate_arena
 from .checks import check_model
@@ -168,10 +169,9 @@ def build_package(
 ) -> BuildResult:
     cfg = load_model_config(model_dir)
     load_feature_pipeline(cfg.feature_pipeline)  # fail early on a bad pipeline config
-    if output.parent and not output.parent.is_dir():
-        raise InputError(output, "cannot write: the output directory does not exist")
     inputs = input_files(cfg, manifest, key_path)
     check_not_an_input(output, inputs)
+    check_writable(output)  # a folder we cannot write is found before the conversion
     samples = _pre_tensorflow_checks(cfg)
     conversion = convert(cfg, samples)
     evaluation = next((s for s in samples if s.what == "evaluation data"), None)
@@ -193,7 +193,7 @@ def build_package(
     metadata = _metadata(cfg, model, manifest, arena, planned is not None)
     image = make_image(model.data, metadata, key)
     if partition_bytes is not None:
-        check_fits(len(image), partition_bytes, partition_where)
+        check_fits(len(image), partition_bytes, partition_where, output)
     extra = companions(output, model.data, conversion.float_tflite, inputs)
     write_companions(extra)
     write_atomically(output, image)

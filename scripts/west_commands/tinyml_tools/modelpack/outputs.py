@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..writefile import write_atomically
+from ..writefile import refuse_inputs, same_file, write_atomically
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,6 @@ class Companion:
     path: Path
     data: bytes
     kept_input: bool  # the path is one of the build's inputs: not rewritten
-
-
-def same_file(a: Path, b: Path) -> bool:
-    """``a`` and ``b`` name one file: the same path, a symlink to it or a hard link."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _matching_input(path: Path, inputs: Sequence[Path]) -> Path | None:
@@ -77,5 +69,4 @@ def write_companions(found: Sequence[Companion]) -> None:
 
 def refuse_same_output(output: Path, source: Path) -> None:
     """``extract``: the output must not be the package it reads."""
-    if same_file(output, source):
-        raise InputError(output, f"refusing to write here: it is the input {source}")
+    refuse_inputs(output, [source])

@@ -101,10 +101,13 @@ def make_image(tflite: bytes, metadata: ModelMetadata, key: SigningKey | None) -
     return bytes(img.payload)
 
 
-def check_fits(package_size: int, partition_bytes: int, where: str) -> None:
+def check_fits(
+    package_size: int, partition_bytes: int, where: str, output: Path | None = None
+) -> None:
     if package_size > partition_bytes:
         raise CheckFailed(
-            f"package is {package_size} bytes but the model partition ({where}) holds "
+            (f"{output}: " if output is not None else "")
+            + f"package is {package_size} bytes but the model partition ({where}) holds "
             f"{partition_bytes} bytes"
         )
 

@@ -155,8 +155,8 @@ def run(
 ) -> ReplayRun:
     if report_dir is not None:
         report.prepare_dir(report_dir)  # before the work: a folder we cannot write is one line
+    info = model_io.load(model_path)  # the model first: a bad package is named as such
     settings = settings_io.load(settings_path or default_settings_path(model_path))
-    info = model_io.load(model_path)
     floats = _float_model(float_model or default_float_model(model_path), float_model is not None)
     float_bytes, float_file = floats if floats is not None else (None, None)
     device = DevicePipeline(settings, info, float_bytes, float_file)
