@@ -194,8 +194,7 @@ def build_package(
     image = make_image(model.data, metadata, key)
     if partition_bytes is not None:
         check_fits(len(image), partition_bytes, partition_where, output)
-    extra = companions(output, model.data, conversion.float_tflite, inputs)
-    write_companions(extra)
+    extra = write_companions(companions(output, model.data, conversion.float_tflite, inputs))
     write_atomically(output, image)
     return BuildResult(
         output=output,

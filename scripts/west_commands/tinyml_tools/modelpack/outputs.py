@@ -61,10 +61,17 @@ def companions(
     return found
 
 
-def write_companions(found: Sequence[Companion]) -> None:
+def write_companions(found: Sequence[Companion]) -> list[Companion]:
+    """Write the companions that are not inputs; the ones now beside the package with the
+    right bytes (written, or an input that already holds them)."""
+    present = []
     for companion in found:
         if not companion.kept_input:
             write_atomically(companion.path, companion.data)
+            present.append(companion)
+        elif companion.path.read_bytes() == companion.data:
+            present.append(companion)
+    return present
 
 
 def refuse_same_output(output: Path, source: Path) -> None:
