@@ -431,6 +431,12 @@ CASES: list[Bad] = [
     Bad("memreport-html-is-the-elf",
         lambda e, d: ["memreport", str(p := _copy(e.elf, d)), "--html", str(p)], "fw.elf",
         "refusing"),
+    Bad("memreport-diff-empty-new",
+        lambda e, d: ["memreport", "diff", str(e.elf), str(empty(d, "new.elf"))], "new.elf"),
+    Bad("memreport-diff-wrong-type-old",
+        lambda e, d: ["memreport", "diff", str(e.package), str(e.elf)], "tiny.pkg", "not an ELF"),
+    Bad("memreport-diff-one-path", lambda e, d: ["memreport", "diff", str(e.elf)], "",
+        "diff OLD NEW", EXIT_USAGE),
     Bad("memreport-top-zero", lambda e, d: ["memreport", str(e.elf), "--top", "0"], "",
         "--top", EXIT_USAGE),
     # ------------------------------------------------------------------ replay
