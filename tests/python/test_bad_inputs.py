@@ -437,6 +437,9 @@ CASES: list[Bad] = [
         lambda e, d: ["memreport", "diff", str(e.package), str(e.elf)], "tiny.pkg", "not an ELF"),
     Bad("memreport-diff-one-path", lambda e, d: ["memreport", "diff", str(e.elf)], "",
         "diff OLD NEW", EXIT_USAGE),
+    Bad("memreport-png-is-the-map-beside-the-elf",
+        lambda e, d: ["memreport", str(e.elf), "--png", str(e.elf.with_suffix(".map"))],
+        "fw.map", "refusing"),
     Bad("memreport-top-zero", lambda e, d: ["memreport", str(e.elf), "--top", "0"], "",
         "--top", EXIT_USAGE),
     # ------------------------------------------------------------------ replay

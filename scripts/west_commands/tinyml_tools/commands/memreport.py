@@ -76,8 +76,9 @@ def _run_report(args: argparse.Namespace, path: Path) -> int:
             check_writable(out)
     budget = read_budget(args.budget) if args.budget else None
     reports = load_reports(path, args.rules, args.map)
-    inputs = [r.elf for r in reports] + [args.rules, args.map]
-    inputs.append(Path(args.budget) if args.budget else None)
+    inputs: list[Path | None] = [r.elf for r in reports]
+    inputs += [r.elf.with_suffix(".map") for r in reports]
+    inputs += [args.rules, args.map, Path(args.budget) if args.budget else None]
     for out in (args.html, args.png):
         if out is not None:
             refuse_inputs(out, [p for p in inputs if p])
