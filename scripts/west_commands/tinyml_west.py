@@ -11,8 +11,10 @@ from typing import Any
 
 from west.commands import WestCommand
 
+from tinyml_tools.cli import run_command
 from tinyml_tools.commands import Command, find
 from tinyml_tools.errors import TinymlError
+from tinyml_tools.usage import usage_exit
 
 
 class _TinymlWestCommand(WestCommand):
@@ -30,11 +32,12 @@ class _TinymlWestCommand(WestCommand):
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         self.command.add_arguments(parser)
+        usage_exit(parser)
         return parser
 
     def do_run(self, args: argparse.Namespace, unknown: list[str]) -> None:
         try:
-            code = self.command.run(args)
+            code = run_command(self.command.run, args)
         except TinymlError as err:
             self.die(str(err), exit_code=err.exit_code)
         if code:

@@ -4,6 +4,9 @@ pack.<example>.seconds / .peak_mb: one `tinyml model-pack build` in a fresh proc
 from wait4), for a Keras source (int8 conversion + accuracy check), a tf_keras source with
 quantization-aware fine-tuning (mode qat) and a .tflite source.
 arena.<stem>.total / .lower_bound: the pack-time arena figure (bytes) of each external model.
+pack.committed.<example>.package_bytes / .tflite_bytes / .arena_{total,head,tail}_bytes: a
+fresh `tinyml model-pack build models/<example>` of each committed example model (the figures
+docs/model-pack.md quotes; tests/python/test_docs_figures.py checks them).
 """
 
 from __future__ import annotations
@@ -66,6 +69,37 @@ def _example_dirs(root: Path) -> dict[str, Path]:
     }
 
 
+COMMITTED = ("knock", "pump", "gesture")
+
+
+def committed_figures(root: Path) -> dict[str, float]:
+    """Build each committed example model with the tool and read the package back."""
+    import json
+
+    figures: dict[str, float] = {}
+    for example in COMMITTED:
+        out = root / f"{example}.pkg"
+        build = [sys.executable, "-m", "tinyml_tools", "model-pack", "build"]
+        subprocess.run(
+            [*build, str(REPO_ROOT / "models" / example), "-o", str(out)],
+            check=True,
+            capture_output=True,
+        )
+        inspect = subprocess.run(
+            [sys.executable, "-m", "tinyml_tools", "model-pack", "inspect", str(out), "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        data = json.loads(inspect.stdout)
+        key = f"pack.committed.{example}"
+        figures[f"{key}.package_bytes"] = out.stat().st_size
+        figures[f"{key}.tflite_bytes"] = data["tflite_bytes"]
+        for part in ("total", "head", "tail"):
+            figures[f"{key}.arena_{part}_bytes"] = data["arena"][part]
+    return figures
+
+
 def run() -> dict[str, float]:
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,6 +107,7 @@ def run() -> dict[str, float]:
             seconds, peak_mb = _timed_build(model_dir, Path(tmp) / f"{name}.pkg")
             figures[f"pack.{name}.seconds"] = round(seconds, 2)
             figures[f"pack.{name}.peak_mb"] = round(peak_mb, 1)
+        figures |= committed_figures(Path(tmp))
     for path in sorted(EXTERNAL.glob("*.tflite")):
         arena = estimate_arena(load_tflite(path))
         figures[f"arena.{path.stem}.total"] = arena.total

@@ -30,8 +30,9 @@ def run() -> dict[str, float]:
         result = session.run(split, model_dir / f"{example}.pkg")
         metrics = result.metrics
         assert metrics is not None
-        figures[f"replay.{example}.recall"] = metrics.recall
-        figures[f"replay.{example}.precision"] = metrics.precision
+        for name, value in (("recall", metrics.recall), ("precision", metrics.precision)):
+            if value is not None:  # undefined without events or without detections
+                figures[f"replay.{example}.{name}"] = value
         figures[f"replay.{example}.false_triggers_per_hour"] = metrics.false_triggers_per_hour
     start = time.monotonic()
     subprocess.run(

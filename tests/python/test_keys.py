@@ -42,16 +42,16 @@ def test_one_development_key_pair_per_purpose() -> None:
     assert DEV_KEY == DEV_MODEL_KEY
 
 
-def test_key_hash_is_sha256_of_the_uncompressed_point() -> None:
+def test_key_hash_is_sha256_of_the_subject_public_key_info() -> None:
     public = serialization.load_pem_public_key(_pub(DEV_MODEL_KEY).read_bytes())
     der = public.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    point = der[-65:]  # a P-256 SubjectPublicKeyInfo ends with the point
-    assert point[0] == 4
-    assert public_key_hash(public) == hashlib.sha256(point).digest()
-    assert public_key_hash_of_file(DEV_MODEL_KEY) == hashlib.sha256(point).digest()
-    assert public_key_hash_of_file(_pub(DEV_MODEL_KEY)) == hashlib.sha256(point).digest()
+    assert len(der) == 91 and der[-65] == 4  # a P-256 SubjectPublicKeyInfo ends with the point
+    expected = hashlib.sha256(der).hexdigest()  # what imgtool puts in the KEYHASH TLV
+    assert public_key_hash(public) == expected
+    assert public_key_hash_of_file(DEV_MODEL_KEY) == expected
+    assert public_key_hash_of_file(_pub(DEV_MODEL_KEY)) == expected
 
 
 @pytest.mark.parametrize("key", PURPOSE_KEYS, ids=lambda p: p.name.split("-")[2])
@@ -60,6 +60,6 @@ def test_firmware_prints_the_same_key_hash(key) -> None:  # type: ignore[no-unty
     point = public_point(serialization.load_pem_public_key(_pub(key).read_bytes()))
     out = ctypes.create_string_buffer(65)
     assert lib.tinyml_key_hash_hex(point, out) == 0
-    assert out.value.decode() == public_key_hash_of_file(key).hex()
+    assert out.value.decode() == public_key_hash_of_file(key)
     bad = ctypes.create_string_buffer(b"\x02" + point[1:], 65)
     assert lib.tinyml_key_hash_hex(bad, out) != 0  # a compressed point is not a key here

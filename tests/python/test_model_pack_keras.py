@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ from tinyml_tools.modelpack.convert import Conversion, check_accuracy_drop
 from tinyml_tools.modelpack.model_config import load_model_config
 from tinyml_tools.paths import REPO_ROOT
 
-PIPELINE = REPO_ROOT / "models" / "pipelines" / "knock_imu.yaml"
+PIPELINE = REPO_ROOT / "tests" / "python" / "fixtures" / "pipeline_8.yaml"  # 8 per frame
 
 
 def synthetic_knocks(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -181,3 +183,87 @@ def test_per_channel_option_controls_the_weight_scales(
     capsys.readouterr()
     assert _conv_weight_scales(outputs["channel"]) == [8, 8]  # one scale per output channel
     assert _conv_weight_scales(outputs["tensor"]) == [1, 1]
+
+
+def _linked_copy(source: Path, target: Path, keep: tuple[str, ...]) -> Path:
+    target.mkdir()
+    for item in source.iterdir():
+        if item.name in keep:
+            (target / item.name).symlink_to(item)
+    return target
+
+
+def test_evaluation_no_better_than_chance_is_refused_unless_allowed(
+    keras_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Labels in another order than model.yaml's: both accuracies collapse, the drop gate
+    (which only compares them) would pass; the chance gate does not."""
+    model_dir = _linked_copy(keras_dir, tmp_path / "m", ("model.keras", "rep.npy", "pipeline.yaml"))
+    (model_dir / "model.yaml").write_text((keras_dir / "model.yaml").read_text())
+    data = np.load(keras_dir / "eval.npz")
+    np.savez(model_dir / "eval.npz", x=data["x"], y=(data["y"] + 1) % 3)
+    out = tmp_path / "m.pkg"
+    code = cli.main(["model-pack", "build", str(model_dir), "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2 and not out.exists()
+    assert "eval.npz: the float model's accuracy" in captured.err
+    assert "no better than chance" in captured.err and len(captured.err.splitlines()) == 1
+    refusal = json.loads(captured.out)  # --json answers on refusal too
+    assert refusal["ok"] is False and refusal["exit_code"] == 2
+    code = cli.main(
+        ["model-pack", "build", str(model_dir), "-o", str(out), "--allow-chance-accuracy", "--json"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and out.is_file()
+    assert report["float_accuracy"] <= report["chance_accuracy"]
+
+
+def test_build_keeps_the_int8_and_float_tflite_for_replay_agreement(
+    keras_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tinyml_tools.modelpack import schema
+    from tinyml_tools.modelpack.package import parse_package
+    from tinyml_tools.modelpack.tflite_model import load_tflite
+
+    out = tmp_path / "det.pkg"
+    assert cli.main(["model-pack", "build", str(keras_dir), "-o", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    int8, floats = tmp_path / "det.tflite", tmp_path / "det_float.tflite"
+    assert report["int8_tflite"] == str(int8) and report["float_tflite"] == str(floats)
+    assert int8.read_bytes() == parse_package(out).payload
+    float_model = load_tflite(floats)
+    assert float_model.tensors[float_model.inputs[0]].type == schema.TensorType.FLOAT32
+    assert float_model.tensors[float_model.inputs[0]].shape == (1, 64, 1)
+    # replay finds <package>_float.tflite beside the package and reports the agreement
+    (tmp_path / "pipeline.yaml").write_text(PIPELINE.read_text())
+    (tmp_path / "detector.yaml").write_text(
+        "pipeline: pipeline.yaml\nchannels: [x]\ntrigger: {mode: none}\n"
+    )
+    rng = np.random.default_rng(3)
+    t = np.arange(2 * 1600) / 1600
+    rows = "\n".join(
+        f"{ti:.6f},{int(v)}" for ti, v in zip(t, rng.normal(0, 300, t.size), strict=True)
+    )
+    recording = tmp_path / "noise.csv"
+    recording.write_text("t,x\n" + rows + "\n")
+    code = cli.main(["replay", str(recording), "--model", str(out), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["model_runs"] > 0
+    assert data["int8_float_agreement"] is not None and 0.0 <= data["int8_float_agreement"] <= 1
+
+
+def test_bad_data_is_refused_before_tensorflow_is_imported(keras_dir: Path, tmp_path: Path) -> None:
+    """Loading TensorFlow costs 15-20 s and 0.6 GB: no bad data file may cost that."""
+    model_dir = _linked_copy(keras_dir, tmp_path / "m", ("model.keras", "rep.npy", "pipeline.yaml"))
+    (model_dir / "model.yaml").write_text((keras_dir / "model.yaml").read_text())
+    np.savez(model_dir / "eval.npz", x=np.zeros((3, 64, 1), np.float32), y=np.array([0, 1, 7]))
+    script = (
+        "import sys\nfrom tinyml_tools import cli\n"
+        f"code = cli.main(['model-pack', 'build', {str(model_dir)!r}, '-o', 'x.pkg'])\n"
+        "print(code, 'tensorflow' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert proc.stdout.split() == ["1", "False"], proc.stderr
+    assert "eval.npz: evaluation data: y holds label 7" in proc.stderr

@@ -157,11 +157,13 @@ def test_tf_keras_saved_model_source_per_tensor_weights(
         ),
         (
             "quantization: {mode: qat, training_data: wrong_shape.npz}\n",
-            "wrong_shape.npz: training samples have shape (32, 1), the model takes (64, 1)",
+            "wrong_shape.npz: training data: samples of shape [32, 1], but model.keras takes "
+            "[64, 1] per sample",
         ),
         (
             "quantization: {mode: qat, training_data: bad_labels.npz}\n",
-            "bad_labels.npz: training data: y must hold class indices 0..2",
+            "bad_labels.npz: training data: y holds label 3 (sample 3, 1 such samples); "
+            "model.yaml has 3 labels, so y must be 0..2",
         ),
         (
             "quantization: {mode: quantize_please, training_data: train.npz}\n",

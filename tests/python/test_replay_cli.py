@@ -47,7 +47,9 @@ def test_json_interface(
     }  # fmt: skip
     assert data["events"], "the knocks in the recording should be reported"
     for event in data["events"]:
-        assert set(event) == {"t", "class", "score"}
+        assert set(event) == {"recording", "t", "class", "score", "outcome", "label"}
+        assert event["recording"] == "door"
+        assert event["outcome"] in ("matched", "wrong class", "false trigger")
         assert event["class"] == "knock" and 0.0 <= event["score"] <= 1.0
         assert 0 <= event["t"] <= 12
     assert data["metrics"]["recall"] > 0

@@ -38,8 +38,18 @@ def test_matching_counts_and_rates() -> None:
 
 def test_nothing_to_find_and_nothing_found() -> None:
     m = score([], [], CLASSES, total_seconds=60.0)
-    assert (m.precision, m.recall, m.false_triggers_per_hour) == (1.0, 1.0, 0.0)
+    # nothing detected and nothing labelled: precision and recall are undefined, not 1.0
+    assert (m.precision, m.recall, m.false_triggers_per_hour) == (None, None, 0.0)
     assert m.latency_ms_median is None
+    assert m.undefined() == [
+        "precision is undefined: the device reported no event",
+        "recall is undefined: the labels hold no event",
+    ]
+
+
+def test_zero_detections_leave_precision_undefined() -> None:
+    m = score([], [LabeledEvent(1.0, 1.5, "tap")], CLASSES, total_seconds=60.0)
+    assert m.precision is None and m.recall == 0.0
 
 
 def test_tolerance_widens_events() -> None:

@@ -1,9 +1,16 @@
 /*
- * Key hash: SHA-256 of an uncompressed P-256 point (see tinyml/keyhash.h).
+ * Key hash: SHA-256 of the DER SubjectPublicKeyInfo of a P-256 key (see tinyml/keyhash.h).
  */
 #include <errno.h>
 
 #include <tinyml/keyhash.h>
+
+/* DER of a P-256 SubjectPublicKeyInfo up to its point: SEQUENCE { SEQUENCE { id-ecPublicKey,
+ * prime256v1 }, BIT STRING { 0x00, point } }.
+ */
+static const uint8_t spki_prefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+				      0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+				      0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
 
 int tinyml_key_hash(const uint8_t point[TINYML_P256_PUBKEY_BYTES],
 		    uint8_t hash[TINYML_SHA256_BYTES])
@@ -16,7 +23,10 @@ int tinyml_key_hash(const uint8_t point[TINYML_P256_PUBKEY_BYTES],
 	}
 	rc = tinyml_platform_sha256_start(&op);
 	if (rc == 0) {
-		rc = tinyml_platform_sha256_update(&op, point, TINYML_P256_PUBKEY_BYTES);
+		rc = tinyml_platform_sha256_update(&op, spki_prefix, sizeof(spki_prefix));
+		if (rc == 0) {
+			rc = tinyml_platform_sha256_update(&op, point, TINYML_P256_PUBKEY_BYTES);
+		}
 		if (rc == 0) {
 			rc = tinyml_platform_sha256_finish(&op, hash);
 		} else {

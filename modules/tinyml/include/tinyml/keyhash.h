@@ -1,11 +1,11 @@
 /*
  * Key hash: how the firmware and the tools name a public key (docs/keys.md).
  *
- * The hash is SHA-256 over the key's uncompressed P-256 point (0x04 || X || Y, 65 bytes),
- * whatever the key's purpose; `tinyml model-pack inspect` and the firmware's boot log print it
- * (tinyml_tools.modelpack.signing.public_key_hash() computes the same), so an operator can see
- * which keys a device trusts. It is not the package's KEYHASH TLV, which imgtool computes over
- * the DER SubjectPublicKeyInfo.
+ * The hash is SHA-256 over the key's DER SubjectPublicKeyInfo (91 bytes for P-256: a fixed
+ * header, then the uncompressed point 0x04 || X || Y), whatever the key's purpose. It is the
+ * hash imgtool writes into a package's KEYHASH TLV, so `tinyml model-pack inspect` reads the
+ * signer's hash from the package itself, `build` prints it, and the firmware's boot log prints
+ * the same for every key it trusts (tinyml_tools.modelpack.signing.public_key_hash()).
  */
 #ifndef TINYML_KEYHASH_H_
 #define TINYML_KEYHASH_H_
@@ -23,7 +23,7 @@ extern "C" {
 #define TINYML_KEY_HASH_HEX_BYTES 65u
 
 /**
- * @brief SHA-256 of the uncompressed point @p point.
+ * @brief SHA-256 of the DER SubjectPublicKeyInfo of the key whose uncompressed point is @p point.
  *
  * @retval 0 on success.
  * @retval -EINVAL if @p point is not an uncompressed point (first byte 0x04) or an argument

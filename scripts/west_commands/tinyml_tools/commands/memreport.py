@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import CheckFailed, TinymlError
+from ..errors import CheckFailed, UsageError
 from ..output import console, print_json
 from . import Command
 
@@ -19,17 +19,13 @@ RAM per region, section, symbol, file, module and ML category; check it against 
 
 Totals count like arm-none-eabi-size: flash = text + data, RAM = data + bss (bss includes
 noinit, stacks and heaps). Built-in budgets: tier-128k-256k, tier-512k-1m.
-Exit codes: 0 ok, 1 bad input, 2 a budget is exceeded.
+Exit codes: 0 ok, 1 bad input, 2 a budget is exceeded, 64 usage (docs/exit-codes.md).
 """
 
 USAGE = (
     "%(prog)s PATH [--budget FILE] [--json | --markdown] [--html FILE] [--png FILE]\n"
     "       %(prog)s diff OLD NEW [--json | --markdown]"
 )
-
-
-class UsageError(TinymlError):
-    exit_code = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,14 +67,25 @@ def _run_report(args: argparse.Namespace, path: Path) -> int:
     from ..memreport.load import load_reports
     from ..memreport.render_markdown import budget_markdown, report_markdown
     from ..memreport.render_text import print_budget, print_report
-    from ..memreport.render_visual import report_html, report_png, write_atomically
+    from ..memreport.render_visual import report_html, report_png
     from ..memreport.report import to_dict
+    from ..writefile import check_writable, refuse_inputs, write_atomically
 
+    for out in (args.html, args.png):
+        if out is not None:
+            check_writable(out)
     budget = read_budget(args.budget) if args.budget else None
     reports = load_reports(path, args.rules, args.map)
+    inputs: list[Path | None] = [r.elf for r in reports]
+    inputs += [r.elf.with_suffix(".map") for r in reports]
+    inputs += [args.rules, args.map, Path(args.budget) if args.budget else None]
+    for out in (args.html, args.png):
+        if out is not None:
+            refuse_inputs(out, [p for p in inputs if p])
     limits, breaches = check_budget(budget[0], budget[1], reports) if budget else ([], [])
+    view = (budget[0].name, limits, breaches) if budget else None
     if args.html:
-        write_atomically(args.html, report_html(reports[0], args.top).encode())
+        write_atomically(args.html, report_html(reports[0], args.top, view).encode())
     if args.png:
         write_atomically(args.png, report_png(reports[0]))
     if args.json:
@@ -107,7 +114,9 @@ def _run_report(args: argparse.Namespace, path: Path) -> int:
         assert budget is not None
         for breach in breaches:
             print(breach.line(), file=sys.stderr)
-        raise CheckFailed(f"{budget[0]}: {len(breaches)} budget breach(es)")
+        failed = CheckFailed(f"{budget[0]}: {len(breaches)} budget breach(es)")
+        failed.json_printed = args.json  # type: ignore[attr-defined]
+        raise failed
     return 0
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import CheckFailed, InputError, TinymlError
-from ..output import console, print_json, print_table
+from ..output import console, print_fields, print_json, print_table
 from . import Command
 
 DESCRIPTION = """\
@@ -15,11 +16,27 @@ Make, check, inspect and verify model-only packages for the firmware's model slo
 
   check FILE.tflite [--manifest FILE]   can the firmware run this model? (ops, types, arena)
   build MODEL_DIR -o FILE               convert, quantize, check, size and sign a package
-  inspect FILE                          show a package's metadata
+  inspect FILE                          show a package's metadata and signer
   verify FILE --key PUBKEY              exit 0 only for an intact package signed by that key
+  extract FILE -o MODEL.tflite          write the package's .tflite
+  ops [--manifest FILE]                 the operators the firmware registers
 
+Exit codes: 0 ok, 1 bad input, 2 a check said no, 64 usage (docs/exit-codes.md).
 Package layout: docs/model-package-format.md. Guide: docs/model-pack.md.
 """
+
+
+def _size(text: str) -> int:
+    """``--partition-size``: bytes as budgets write them (65536, 64K, 0x10000, 1M)."""
+    from ..memreport.sizes import parse_size
+
+    try:
+        value = parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a positive number of bytes")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,11 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     build.add_argument("model_dir", help="directory holding model.yaml")
     build.add_argument("-o", "--output", required=True, help="package file to write")
     build.add_argument("--manifest", help="operator manifest of the target firmware")
-    build.add_argument("--key", help="ECDSA P-256 private key (default: the development key)")
-    build.add_argument("--unsigned", action="store_true", help="no signature (development)")
+    signer = build.add_mutually_exclusive_group()
+    signer.add_argument("--key", help="ECDSA P-256 private key (default: the development key)")
+    signer.add_argument("--unsigned", action="store_true", help="no signature (development)")
     where = build.add_mutually_exclusive_group()
     where.add_argument("--board", help="refuse a package larger than this board's model slot")
-    where.add_argument("--partition-size", type=int, help="model partition size in bytes")
+    where.add_argument(
+        "--partition-size", type=_size, help="model partition size (65536, 64K, 0x10000)"
+    )
+    build.add_argument(
+        "--allow-chance-accuracy",
+        action="store_true",
+        help="pack even when the float model is no better than chance on evaluation_data",
+    )
     build.add_argument("--json", action="store_true", help="print JSON for machines")
     inspect = sub.add_parser("inspect", help="show a package's metadata")
     inspect.add_argument("package", help="the package file")
@@ -45,6 +70,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     verify.add_argument("package", help="the package file")
     verify.add_argument("--key", required=True, help="public (or private) key file")
     verify.add_argument("--json", action="store_true", help="print JSON for machines")
+    extract = sub.add_parser("extract", help="write the .tflite a package carries")
+    extract.add_argument("package", help="the package file")
+    extract.add_argument("-o", "--output", required=True, help=".tflite file to write")
+    extract.add_argument("--json", action="store_true", help="print JSON for machines")
+    ops = sub.add_parser("ops", help="list the operators the firmware registers")
+    ops.add_argument("--manifest", help="operator manifest of another firmware")
+    ops.add_argument("--json", action="store_true", help="print JSON for machines")
+
+
+def _warn(line: str | None) -> None:
+    if line is not None:
+        print(line, file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -73,28 +110,44 @@ def _check(args: argparse.Namespace) -> int:
         for problem in result.problems:
             console.print(f"  - {problem}", soft_wrap=True, markup=False)
         print_table("arena (bytes, Cortex-M + CMSIS-NN)", ["part", "bytes"], list(arena.items()))
-        console.print("ops: " + ", ".join(report["ops"]), soft_wrap=True)
-    return 0 if result.compatible else CheckFailed.exit_code
+        console.print("ops: " + ", ".join(report["ops"]), soft_wrap=True, markup=False)
+    if not result.compatible:
+        failed = CheckFailed(
+            f"{model.path}: not runnable by the firmware ({len(result.problems)} problem(s))"
+        )
+        failed.json_printed = args.json  # type: ignore[attr-defined]
+        raise failed
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
     from ..modelpack.boards import partition_size
     from ..modelpack.build import build_package
     from ..modelpack.manifest import load_manifest
-    from ..modelpack.signing import DEV_KEY, load_signing_key
+    from ..modelpack.signing import DEV_KEY, development_key_warning, load_signing_key
+    from ..output import float32_text
 
     manifest = load_manifest(args.manifest)
-    key = None if args.unsigned else load_signing_key(Path(args.key) if args.key else DEV_KEY)
+    key_path = None if args.unsigned else Path(args.key) if args.key else DEV_KEY
+    key = load_signing_key(key_path) if key_path is not None else None
     partition: int | None = None
     where = ""
     if args.board:
         partition, where = partition_size(args.board), f"board {args.board}"
     elif args.partition_size is not None:
-        if args.partition_size <= 0:
-            raise InputError("--partition-size", "must be a positive number of bytes")
         partition, where = args.partition_size, "--partition-size"
-    result = build_package(Path(args.model_dir), Path(args.output), manifest, key, partition, where)
+    result = build_package(
+        Path(args.model_dir),
+        Path(args.output),
+        manifest,
+        key,
+        partition,
+        where,
+        key_path=key_path,
+        allow_chance_accuracy=args.allow_chance_accuracy,
+    )
     meta = result.metadata
+    conv = result.conversion
     report: dict[str, Any] = {
         "output": str(result.output),
         "bytes": result.size,
@@ -106,21 +159,27 @@ def _build(args: argparse.Namespace) -> int:
         "greedy_head": result.greedy_head,
         "ops": result.ops,
         "signed": key is not None,
-        "float_accuracy": result.conversion.float_accuracy,
-        "int8_accuracy": result.conversion.int8_accuracy,
-        "accuracy_drop": result.conversion.accuracy_drop,
+        "signer_key_hash": result.signer_key_hash,
+        "thresholds": {meta.labels[i]: float32_text(v) for i, v in meta.thresholds},
+        "float_accuracy": conv.float_accuracy,
+        "int8_accuracy": conv.int8_accuracy,
+        "accuracy_drop": conv.accuracy_drop,
+        "chance_accuracy": result.chance_accuracy,
+        "int8_tflite": None,
+        "float_tflite": None,
     }
+    for companion in result.written:
+        report[f"{companion.kind}_tflite"] = str(companion.path)
     if result.config.quantization.training is not None:  # mode qat
         report["quantization"] = result.config.quantization.mode.value
-        report["ptq_int8_accuracy"] = result.conversion.ptq_int8_accuracy
-        report["qat_float_layers"] = list(result.conversion.qat_float_layers)
+        report["ptq_int8_accuracy"] = conv.ptq_int8_accuracy
+        report["qat_float_layers"] = list(conv.qat_float_layers)
+    _warn(development_key_warning(result.signer_key_hash, str(result.output)))
     if args.json:
         print_json(report)
     else:
         print(f"wrote {result.output} ({result.size} bytes)")
-        print_table(
-            "package", ["field", "value"], [(k, v) for k, v in report.items() if k != "output"]
-        )
+        print_fields("package", [(k, v) for k, v in report.items() if k != "output"])
     return 0
 
 
@@ -128,6 +187,7 @@ def _inspect_report(path: Path) -> dict[str, Any]:
     from ..modelpack.package import parse_package
     from ..modelpack.schema import type_name
     from ..modelpack.tflite_model import load_tflite
+    from ..output import float32_text
 
     parsed = parse_package(path)
     meta = parsed.metadata
@@ -137,7 +197,7 @@ def _inspect_report(path: Path) -> dict[str, Any]:
         return {
             "type": type_name(t.type),
             "shape": list(t.shape),
-            "scale": t.scale,
+            "scale": float32_text(t.scale),
             "zero_point": t.zero_point,
         }
 
@@ -151,6 +211,7 @@ def _inspect_report(path: Path) -> dict[str, Any]:
         "sha256": parsed.sha256,
         "hash_ok": parsed.hash_ok,
         "signed": parsed.signed,
+        "signer_key_hash": parsed.signer_key_hash,
         "arena": meta.arena.as_dict(),
         "offline_plan": meta.offline_plan,
         "ops": model.op_specs(),
@@ -158,25 +219,41 @@ def _inspect_report(path: Path) -> dict[str, Any]:
         "inputs": [tensor(t) for t in meta.inputs],
         "outputs": [tensor(t) for t in meta.outputs],
         "labels": list(meta.labels),
-        "thresholds": {meta.labels[i]: v for i, v in meta.thresholds if i < len(meta.labels)},
+        "thresholds": {
+            meta.labels[i]: float32_text(v) for i, v in meta.thresholds if i < len(meta.labels)
+        },
     }
 
 
+def _tensor_text(t: dict[str, Any]) -> str:
+    shape = "x".join(map(str, t["shape"]))
+    return f"{t['type']} {shape}, scale {t['scale']!r}, zero point {t['zero_point']}"
+
+
 def _inspect(args: argparse.Namespace) -> int:
+    from ..modelpack.signing import development_key_warning
+
     report = _inspect_report(Path(args.package))
+    _warn(development_key_warning(report["signer_key_hash"], args.package))
     if args.json:
         print_json(report)
     else:
-        print_table(f"model package {args.package}", ["field", "value"], list(report.items()))
+        rows = [(k, v) for k, v in report.items() if k not in ("inputs", "outputs")]
+        rows += [(f"input {i}", _tensor_text(t)) for i, t in enumerate(report["inputs"])]
+        rows += [(f"output {i}", _tensor_text(t)) for i, t in enumerate(report["outputs"])]
+        print_fields(f"model package {args.package}", rows)
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..modelpack.package import VerifyResult, verify_package
-    from ..modelpack.signing import load_verify_key
+    from ..modelpack.package import VerifyResult, parse_package, verify_package
+    from ..modelpack.signing import development_key_warning, load_verify_key
 
     key = load_verify_key(Path(args.key))
     result = verify_package(Path(args.package), key)
+    if result is VerifyResult.OK:
+        signer = parse_package(Path(args.package)).signer_key_hash
+        _warn(development_key_warning(signer, args.package))
     if args.json:
         print_json(
             {"package": args.package, "ok": result is VerifyResult.OK, "result": result.name}
@@ -188,7 +265,74 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
-_ACTIONS = {"check": _check, "build": _build, "inspect": _inspect, "verify": _verify}
+def _extract(args: argparse.Namespace) -> int:
+    from ..modelpack.outputs import refuse_same_output
+    from ..modelpack.package import parse_package
+    from ..writefile import write_atomically
+
+    source, output = Path(args.package), Path(args.output)
+    refuse_same_output(output, source)
+    parsed = parse_package(source)
+    if not parsed.hash_ok:
+        raise InputError(source, "SHA-256 mismatch: the package was modified or truncated")
+    write_atomically(output, parsed.payload)
+    if args.json:
+        print_json({"package": str(source), "output": str(output), "bytes": len(parsed.payload)})
+    else:
+        print(f"wrote {output} ({len(parsed.payload)} bytes, the .tflite of {source})")
+    return 0
+
+
+def _ops(args: argparse.Namespace) -> int:
+    from ..modelpack.manifest import load_manifest
+    from ..modelpack.op_hints import HINTS
+
+    manifest = load_manifest(args.manifest)
+    ops = [
+        {
+            "name": op.name,
+            "versions": [op.min_version, op.max_version],
+            "types": list(op.types),
+            "resolver": op.resolver,
+        }
+        for op in sorted(manifest.ops, key=lambda o: o.name)
+    ]
+    registered = {op.name for op in manifest.ops}
+    hints = {name: text for name, text in HINTS.items() if name not in registered}
+    if args.json:
+        print_json(
+            {
+                "manifest": str(manifest.path),
+                "runtime_id": f"0x{manifest.runtime_id:08x}",
+                "tflm_version": manifest.tflm_version,
+                "ops": ops,
+                "hints": hints,
+            }
+        )
+        return 0
+    print(f"{manifest.path}: {len(ops)} operators, runtime ID 0x{manifest.runtime_id:08x}")
+    print_table(
+        "operators the firmware registers",
+        ["operator", "versions", "tensor types", "resolver"],
+        [
+            (o["name"], f"v{o['versions'][0]}..v{o['versions'][1]}", o["types"], o["resolver"])
+            for o in ops
+        ],
+    )
+    print("not registered, and what to do instead:")
+    for name, text in sorted(hints.items()):
+        print(f"  {name}: {text}")
+    return 0
+
+
+_ACTIONS = {
+    "check": _check,
+    "build": _build,
+    "inspect": _inspect,
+    "verify": _verify,
+    "extract": _extract,
+    "ops": _ops,
+}
 
 
 def run(args: argparse.Namespace) -> int:

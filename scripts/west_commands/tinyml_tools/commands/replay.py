@@ -53,33 +53,63 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    print_table(
-        f"events ({len(data['events'])})",
-        ["t (s)", "class", "score"],
-        [(e["t"], e["class"], e["score"]) for e in data["events"][:50]],
-    )
+    _print_events(data)
     figures: list[tuple[str, object]] = [
         ("seconds replayed", data["seconds"]),
         ("model runs", data["model_runs"]),
         ("int8-vs-float agreement", _fmt(data["int8_float_agreement"])),
     ]
-    if data["metrics"] is not None:
-        m = data["metrics"]
+    m = data["metrics"]
+    if m is not None:
         figures += [
             ("labelled events", m["events"]),
-            ("precision", _fmt(m["precision"])),
-            ("recall", _fmt(m["recall"])),
+            ("detections", m["detections"]),
+            ("precision", _fmt(m["precision"], "undefined (no detections)")),
+            ("recall", _fmt(m["recall"], "undefined (no labelled events)")),
             ("false triggers per hour", _fmt(m["false_triggers_per_hour"])),
             ("latency median (ms)", _fmt(m["latency_ms_median"])),
         ]
     print_table("replay", ["figure", "value"], figures)
+    if m is not None and m["per_class_recall"]:
+        print_table(
+            "recall per class",
+            ["class", "recall", "events"],
+            [
+                (name, _fmt(recall), m["events_per_class"].get(name, 0))
+                for name, recall in m["per_class_recall"].items()
+            ],
+        )
     if data["report"]:
         print(data["report"])
     return 0
 
 
-def _fmt(value: object) -> str:
-    return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+_EVENT_ROWS = 50
+
+
+def _print_events(data: dict[str, object]) -> None:
+    events = data["events"]
+    assert isinstance(events, list)
+    rows = []
+    for e in events[:_EVENT_ROWS]:
+        outcome = e["outcome"]
+        if outcome == "matched":
+            verdict = f"matched a '{e['label']}' label"
+        elif outcome == "wrong class":
+            verdict = f"wrong class (label '{e['label']}')"
+        else:
+            verdict = outcome or "no labels"
+        rows.append((e["recording"], e["t"], e["class"], e["score"], verdict))
+    title = f"events ({len(events)}" + (
+        f", first {_EVENT_ROWS} shown)" if len(events) > _EVENT_ROWS else ")"
+    )
+    print_table(title, ["recording", "t (s)", "class", "score", "label"], rows)
+
+
+def _fmt(value: object, undefined: str = "n/a") -> str:
+    if value is None:
+        return undefined
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 COMMAND = Command(

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from tinyml_tools.errors import InputError
+from tinyml_tools.errors import InputError, not_utf8
 
 MAGIC = b"TMPC"
 BLOB_VERSION = 1
@@ -375,4 +375,6 @@ def load_pipeline(path: str | Path) -> PipelineConfig:
         raise InputError(path, f"cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc) from None
     return parse_pipeline(data, path)

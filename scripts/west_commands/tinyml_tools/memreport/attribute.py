@@ -25,6 +25,7 @@ class PieceKind(Enum):
     UNNAMED = "unnamed"  # an input section's bytes that no symbol covers
     FILL = "fill"  # linker fill or alignment padding named in the map
     UNATTRIBUTED = "unattributed"  # neither a symbol nor the map says what it is
+    SECTION = "section"  # a stripped ELF: the section's bytes, nothing finer can be known
 
 
 @dataclass
@@ -98,12 +99,16 @@ def attribute(
             by_section.get(section.index, []),
             key=lambda s: (s.addr, -s.size, not s.is_global, s.name),
         )
-        pieces.extend(_split_section(section, syms, index, dwarf))
+        pieces.extend(_split_section(section, syms, index, dwarf, image.has_symtab))
     return pieces
 
 
 def _split_section(
-    section: Section, syms: list[Symbol], index: _MapIndex | None, dwarf: DwarfFiles | None
+    section: Section,
+    syms: list[Symbol],
+    index: _MapIndex | None,
+    dwarf: DwarfFiles | None,
+    has_symtab: bool = True,
 ) -> list[Piece]:
     out: list[Piece] = []
     end_of_section = section.addr + section.size
@@ -126,7 +131,14 @@ def _split_section(
         cursor = end
     if cursor < end_of_section:
         out.extend(_gap(section, cursor, end_of_section, index))
+    if not has_symtab:  # what no symbol names in a stripped ELF is not padding: say so
+        out = [_section_piece(p) if p.kind is PieceKind.UNATTRIBUTED else p for p in out]
     return _merge_padding(out)
+
+
+def _section_piece(piece: Piece) -> Piece:
+    name = f"({piece.section.name}: no symbol table)"
+    return Piece(name, piece.addr, piece.size, piece.section, PieceKind.SECTION)
 
 
 def _merge_padding(pieces: list[Piece]) -> list[Piece]:
@@ -137,7 +149,7 @@ def _merge_padding(pieces: list[Piece]) -> list[Piece]:
         if (
             prev is not None
             and piece.kind is prev.kind
-            and piece.kind in (PieceKind.FILL, PieceKind.UNATTRIBUTED)
+            and piece.kind in (PieceKind.FILL, PieceKind.UNATTRIBUTED, PieceKind.SECTION)
             and prev.addr + prev.size == piece.addr
         ):
             prev.size += piece.size

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 from .attribute import PieceKind
 from .report import Report
 from .sizes import parse_size
@@ -70,7 +70,9 @@ def read_budget(spec: str) -> tuple[Path, dict[str, Any]]:
         path = Path(f"{spec} (built in)")
     else:
         try:
-            text = path.read_text()
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise not_utf8(path, err) from None
         except OSError as err:
             names = ", ".join(builtin_budgets())
             raise InputError(
@@ -213,7 +215,16 @@ def _check_one(
     for limit in limits:
         if not limit.ok:
             breaches.append(Breach(limit.what, limit.used, limit.limit))
-    if budget.get("heap") == "forbid" and report.allocators:
+    if budget.get("heap") == "forbid" and not report.heap_known:
+        breaches.append(
+            Breach(
+                f"{prefix}heap",
+                0,
+                0,
+                "'heap: forbid' cannot be checked: no symbol table (stripped ELF)",
+            )
+        )
+    elif budget.get("heap") == "forbid" and report.allocators:
         names = ", ".join(a.name for a in report.allocators)
         breaches.append(
             Breach(f"{prefix}heap", 0, 0, f"allocator linked in ({names}), forbidden by the budget")

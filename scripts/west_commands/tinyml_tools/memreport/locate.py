@@ -71,8 +71,8 @@ def locate(path: Path, map_override: Path | None = None) -> BuildFiles:
 
 def _sysbuild(root: Path, domains_file: Path) -> BuildFiles:
     try:
-        data = yaml.safe_load(domains_file.read_text())
-    except (OSError, yaml.YAMLError) as err:
+        data = yaml.safe_load(domains_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise InputError(domains_file, f"cannot read sysbuild domains ({err})") from None
     if not isinstance(data, dict) or not isinstance(data.get("domains"), list):
         raise InputError(domains_file, "expected a 'domains' list (a sysbuild domains.yaml)")

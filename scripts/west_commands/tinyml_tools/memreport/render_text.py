@@ -36,11 +36,11 @@ def print_report(console: Console, report: Report, top: int, tree: bool) -> None
         f"+ bss {t.bss}  (as arm-none-eabi-size);  load segments: flash {t.segments_flash} B, "
         f"RAM {t.segments_ram} B"
     )
-    cats = _table("ML categories", ["category", "flash", "RAM"])
+    cats = _table("ML categories", ["category", "flash", "flash %", "RAM", "RAM %"])
     for name, (flash, ram) in report.categories.items():
         if flash or ram or name == "padding":
-            cats.add_row(name, str(flash), str(ram))
-    cats.add_row("[bold]total[/bold]", str(t.flash), str(t.ram))
+            cats.add_row(name, str(flash), percent(flash, t.flash), str(ram), percent(ram, t.ram))
+    cats.add_row("[bold]total[/bold]", str(t.flash), "100%", str(t.ram), "100%")
     console.print(cats)
     syms = _table(f"Top {top} symbols", ["symbol", "bytes", "section", "category", "file"])
     for p in top_symbols(report.pieces, top):
@@ -74,25 +74,44 @@ def short_path(path: str | None, keep: int = 2) -> str:
 
 
 def heap_line(report: Report) -> str:
+    if not report.heap_known:
+        return (
+            "heap: unknown: no symbol table (stripped ELF), so whether malloc, k_malloc or "
+            "operator new is linked in cannot be told"
+        )
     if not report.allocators:
         return "heap: no allocator linked in (no malloc/k_malloc/operator new)"
     names = ", ".join(a.name for a in report.allocators)
     return f"heap: allocator linked in: {names} (the design promises no allocation after init)"
 
 
+def percent(part: int, whole: int | None) -> str:
+    """``part`` as a share of ``whole`` ("-" when the whole is unknown or empty)."""
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
 def build_tree(report: Report, top: int) -> Tree:
-    """region -> section -> module -> file -> symbols, each level largest first."""
+    """region -> section -> module -> file -> symbols, each level largest first.
+
+    A section sits under every region it occupies: ``.data`` under the flash region (its
+    initial values) and under the RAM region (where it runs), as in the region table. Each node
+    shows its share of the region (of the region's size when known, else of what it uses).
+    """
     root = Tree(f"{report.name}")
     nested: dict[str, dict[str, dict[str, dict[str, list[Any]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     )
-    region_of: dict[str, str] = {}
+    regions_of: dict[str, list[str]] = defaultdict(list)
+    whole: dict[str, int | None] = {}
     for r in report.regions:
+        whole[r.spec.name] = r.spec.size or r.used
         for s in r.sections:
-            region_of.setdefault(s, r.spec.name)
+            if r.spec.name not in regions_of[s]:
+                regions_of[s].append(r.spec.name)
     for p in report.pieces:
-        region = region_of.get(p.section.name, "?")
-        nested[region][p.section.name][p.module or "(unknown)"][p.file or "(unknown)"].append(p)
+        for region in regions_of.get(p.section.name, ["?"]):
+            module, file = p.module or "(unknown)", p.file or "(unknown)"
+            nested[region][p.section.name][module][file].append(p)
 
     def size(node: object) -> int:
         if isinstance(node, list):
@@ -101,15 +120,20 @@ def build_tree(report: Report, top: int) -> Tree:
         return sum(size(v) for v in node.values())
 
     for region, sections in sorted(nested.items(), key=lambda kv: -size(kv[1])):
-        r_node = root.add(f"[bold]{region}[/bold] {size(sections)} B")
+        of = whole.get(region)
+
+        def label(name: str, node: object, of: int | None = of) -> str:
+            return f"{name} {size(node)} B ({percent(size(node), of)})"
+
+        r_node = root.add(f"[bold]{label(region, sections)}[/bold]")
         for section, modules in sorted(sections.items(), key=lambda kv: -size(kv[1])):
-            s_node = r_node.add(f"{section} {size(modules)} B")
+            s_node = r_node.add(label(section, modules))
             for module, files in sorted(modules.items(), key=lambda kv: -size(kv[1]))[:top]:
-                m_node = s_node.add(f"{module} {size(files)} B")
+                m_node = s_node.add(label(module, files))
                 for file, pieces in sorted(files.items(), key=lambda kv: -size(kv[1]))[:top]:
-                    f_node = m_node.add(f"{file} {size(pieces)} B")
+                    f_node = m_node.add(label(file, pieces))
                     for p in sorted(pieces, key=lambda p: -p.size)[:top]:
-                        f_node.add(f"{p.name} {p.size} B [dim]{p.category}[/dim]")
+                        f_node.add(f"{label(p.name, [p])} [dim]{p.category}[/dim]")
     return root
 
 

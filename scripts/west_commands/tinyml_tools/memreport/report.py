@@ -63,6 +63,11 @@ class Report:
     partitions: list[Partition] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def heap_known(self) -> bool:
+        """Whether linked allocators can be told at all: it takes a symbol table."""
+        return self.image.has_symtab
+
 
 def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
     image = load_elf(files.elf)
@@ -84,7 +89,13 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
     if specs and specs[0].source == "program headers":
         warnings.append("no map file or linker script: region sizes unknown (pass --map FILE)")
     if not image.has_symtab:
-        warnings.append("no symbol table (stripped ELF): attribution by section only")
+        unknown = "symbols, files, modules, ML categories"
+        if linker_map is not None and linker_map.pieces:
+            unknown = "symbols, ML categories"  # files and modules come from the map
+        warnings.append(
+            f"no symbol table (stripped ELF): {unknown} and whether an allocator is linked in "
+            "cannot be known; bytes are attributed to their section (use the unstripped ELF)"
+        )
     regions = occupy(image, specs)
     categories: dict[str, tuple[int, int]] = {name: (0, 0) for name in category_names(rules)}
     for piece in pieces:
@@ -176,6 +187,8 @@ def group(pieces: list[Piece], key: str) -> list[dict[str, Any]]:
     for piece in pieces:
         if piece.kind in (PieceKind.FILL, PieceKind.UNATTRIBUTED):
             name = "(fill/unattributed)"
+        elif piece.kind is PieceKind.SECTION and getattr(piece, key) is None:
+            name = "(no symbol table)"
         else:
             name = getattr(piece, key) or "(unknown)"
         sums[name][0] += piece.flash_bytes
@@ -252,6 +265,7 @@ def to_dict(report: Report, top: int) -> dict[str, Any]:
         "files": group(report.pieces, "file"),
         "modules": group(report.pieces, "module"),
         "heap": {
+            "known": report.heap_known,
             "allocators": [
                 {"name": a.name, "addr": a.addr, "size": a.size} for a in report.allocators
             ],

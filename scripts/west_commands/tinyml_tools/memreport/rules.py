@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 from .attribute import Piece, PieceKind
 from .elfimage import SectionKind
 
@@ -63,7 +63,9 @@ def load_rules(user_file: Path | None = None) -> list[Rule]:
     if user_file is None:
         return rules
     try:
-        text = user_file.read_text()
+        text = user_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise not_utf8(user_file, err) from None
     except OSError as err:
         raise InputError(user_file, f"cannot read rules: {err.strerror or err}") from None
     user = _parse(text, user_file)
@@ -111,8 +113,16 @@ def categorize(pieces: list[Piece], rules: list[Rule]) -> None:
                 piece.category = rule.category
                 break
         else:
+            if piece.kind is PieceKind.SECTION:
+                piece.category = section_category(piece.section.name)
+                continue
             named = piece.kind in (PieceKind.SYMBOL, PieceKind.UNNAMED)
             piece.category = OTHER if named else PADDING
+
+
+def section_category(section: str) -> str:
+    """The category of a stripped ELF's section no rule claims: by section, not "padding"."""
+    return f"{section} (no symbols)"
 
 
 def category_names(rules: list[Rule]) -> list[str]:

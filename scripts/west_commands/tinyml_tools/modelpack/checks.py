@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import schema
 from .manifest import Manifest
+from .op_hints import hint
 from .tflite_model import Operator, Tensor, TfliteModel
 
 _FLOAT_TYPES = {schema.TensorType.FLOAT32, schema.TensorType.FLOAT16, schema.TensorType.FLOAT64}
@@ -53,7 +54,11 @@ def _float_problem(model: TfliteModel, op: Operator) -> str | None:
 def _manifest_problems(model: TfliteModel, op: Operator, manifest: Manifest) -> list[str]:
     entry = manifest.find(op.code)
     if entry is None:
-        return [f"{op.label()}: operator not registered by the firmware ({manifest.path.name})"]
+        advice = hint(op.name)
+        return [
+            f"{op.label()}: operator not registered by the firmware ({manifest.path.name})"
+            + (f"; hint: {advice}" if advice else "")
+        ]
     if not entry.min_version <= op.version <= entry.max_version:
         return [
             f"{op.label()}: op version {op.version} not supported "
@@ -69,6 +74,11 @@ def _manifest_problems(model: TfliteModel, op: Operator, manifest: Manifest) -> 
     return problems
 
 
+# No microcontroller this project targets addresses 2 GiB: a tensor that size is a mistake
+# (a dimension gone wrong), not a model to size an arena for.
+MAX_TENSOR_BYTES = 1 << 31
+
+
 def _shape_problems(model: TfliteModel) -> list[str]:
     # TFLM runs every tensor at its static `shape`; a -1 in `shape_signature` is only harmless in
     # the leading (batch) dimension, where `shape` holds 1.
@@ -81,6 +91,11 @@ def _shape_problems(model: TfliteModel) -> list[str]:
         if any(d < 0 for d in signature[1:]) or any(d <= 0 for d in tensor.shape):
             shown = list(tensor.shape_signature or tensor.shape)
             problems.append(f"{tensor.label()}: dynamic shape {shown}; fix every dimension")
+        elif tensor.nbytes >= MAX_TENSOR_BYTES:
+            problems.append(
+                f"{tensor.label()}: shape {list(tensor.shape)} needs {tensor.nbytes} bytes, "
+                "more than a microcontroller can address"
+            )
         elif tensor.type == schema.TensorType.FLOAT16:
             problems.append(f"{tensor.label()}: float16 tensor; TFLM has no float16 kernels")
     return problems

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import CheckFailed, InputError
+from .data_files import Samples, check_against_input
 from .files import read_input
 from .model_config import ModelConfig, QuantMode, SourceFormat
 
@@ -30,6 +31,9 @@ class Conversion:
     # comparison, and the layers tfmot could not fake-quantize (quantized post-training).
     ptq_int8_accuracy: float | None = None
     qat_float_layers: tuple[str, ...] = ()
+    # the float model as a batch-1 .tflite (Keras and SavedModel sources), kept beside the
+    # package so replay can report int8-vs-float agreement
+    float_tflite: bytes | None = None
 
     @property
     def accuracy_drop(self) -> float | None:
@@ -143,22 +147,62 @@ def _to_int8(tf: Any, cfg: ModelConfig, converter: Any, samples: Any) -> bytes:
         ) from None
 
 
+def _to_float(cfg: ModelConfig, converter: Any) -> bytes:
+    """The float model as a .tflite (no quantization), for replay's int8-vs-float figure."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return bytes(converter.convert())
+    except Exception as err:  # the converter raises ConverterError, ValueError, ...
+        raise InputError(
+            cfg.source_path, f"float conversion failed: {err}".splitlines()[0]
+        ) from None
+
+
+def _float_converter(tf: Any, cfg: ModelConfig, float_model: Any) -> Any:
+    if float_model is not None:
+        return tf.lite.TFLiteConverter.from_keras_model(_fixed_batch(tf.keras, float_model))
+    return tf.lite.TFLiteConverter.from_saved_model(str(cfg.source_path))
+
+
+def _input_shape(tflite: bytes) -> tuple[int, ...]:
+    from .tflite_model import load_tflite
+
+    model = load_tflite("(converted)", tflite)
+    return model.tensors[model.inputs[0]].shape
+
+
+def _check_samples(
+    cfg: ModelConfig, samples: list[Samples], tflite: bytes, float_model: Any
+) -> None:
+    """The data files fit the converted model (and the Keras model itself) before it runs."""
+    shape = _input_shape(tflite)
+    check_against_input(samples, tuple(shape[1:]), cfg.source_path, exact=False)
+    if float_model is not None:
+        keras_shape = tuple(float_model.inputs[0].shape[1:])
+        if all(isinstance(d, int) for d in keras_shape):
+            check_against_input(samples, keras_shape, cfg.source_path, exact=True)
+
+
 def _float_accuracy(float_model: Any, x: Any, y: Any) -> float:
     return float(np.mean(np.argmax(float_model.predict(x, verbose=0), axis=-1) == y))
 
 
-def _convert_qat(tf: Any, cfg: ModelConfig, samples: Any) -> Conversion:
+def _convert_qat(tf: Any, cfg: ModelConfig, samples: Any, checked: list[Samples]) -> Conversion:
     from .qat import fine_tune
 
     models = fine_tune(cfg)
     trained = _fixed_batch(models.keras, models.trained)
     tflite = _to_int8(tf, cfg, tf.lite.TFLiteConverter.from_keras_model(trained), samples)
+    _check_samples(cfg, checked, tflite, models.float_model)
+    fixed_float = _fixed_batch(models.keras, models.float_model)
+    float_tflite = _to_float(cfg, tf.lite.TFLiteConverter.from_keras_model(fixed_float))
     evaluation = _evaluation(cfg)
     if evaluation is None:
-        return Conversion(tflite, None, None, qat_float_layers=models.float_layers)
+        return Conversion(
+            tflite, None, None, qat_float_layers=models.float_layers, float_tflite=float_tflite
+        )
     x, y = evaluation
     # The PTQ figure of the same float model, for comparison (one more conversion, seconds).
-    fixed_float = _fixed_batch(models.keras, models.float_model)
     ptq = _to_int8(tf, cfg, tf.lite.TFLiteConverter.from_keras_model(fixed_float), samples)
     result = Conversion(
         tflite,
@@ -166,26 +210,35 @@ def _convert_qat(tf: Any, cfg: ModelConfig, samples: Any) -> Conversion:
         _int8_accuracy(tf, tflite, x, y),
         ptq_int8_accuracy=_int8_accuracy(tf, ptq, x, y),
         qat_float_layers=models.float_layers,
+        float_tflite=float_tflite,
     )
     check_accuracy_drop(cfg, result)
     return result
 
 
-def convert(cfg: ModelConfig) -> Conversion:
+def convert(cfg: ModelConfig, checked: list[Samples] | None = None) -> Conversion:
+    """The int8 .tflite (and the float one); ``checked``: the data files, already read and
+    checked by ``data_files`` before this imports TensorFlow."""
     if cfg.source_format is SourceFormat.TFLITE:
         return Conversion(read_input(cfg.source_path, "source model"), None, None)
+    checked = checked or []
     tf = _quiet_tensorflow()
     samples = _representative(cfg)
     if cfg.quantization.mode is QuantMode.QAT:
-        return _convert_qat(tf, cfg, samples)
+        return _convert_qat(tf, cfg, samples, checked)
     converter, float_model = _converter(tf, cfg)
     tflite = _to_int8(tf, cfg, converter, samples)
+    _check_samples(cfg, checked, tflite, float_model)
+    float_tflite = _to_float(cfg, _float_converter(tf, cfg, float_model))
     evaluation = _evaluation(cfg)
     if evaluation is None or float_model is None:
-        return Conversion(tflite, None, None)
+        return Conversion(tflite, None, None, float_tflite=float_tflite)
     x, y = evaluation
     result = Conversion(
-        tflite, _float_accuracy(float_model, x, y), _int8_accuracy(tf, tflite, x, y)
+        tflite,
+        _float_accuracy(float_model, x, y),
+        _int8_accuracy(tf, tflite, x, y),
+        float_tflite=float_tflite,
     )
     check_accuracy_drop(cfg, result)
     return result

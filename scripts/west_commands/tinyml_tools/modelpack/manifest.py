@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 from ..paths import MODULE_DIR
 from . import schema
 
@@ -108,6 +108,8 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as err:
         raise InputError(file, f"cannot read operator manifest: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise not_utf8(file, err) from None
     except yaml.YAMLError as err:
         raise InputError(file, f"not valid YAML: {err}".splitlines()[0]) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

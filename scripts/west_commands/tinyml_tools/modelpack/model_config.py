@@ -12,7 +12,7 @@ import yaml
 from pykwalify.core import Core
 from pykwalify.errors import PyKwalifyException
 
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 
 SCHEMA_FILE = Path(__file__).with_name("model_schema.yaml")
 MODEL_FILE = "model.yaml"
@@ -93,6 +93,8 @@ def load_model_config(model_dir: str | Path) -> ModelConfig:
         raise InputError(file, f"cannot read: {err.strerror}") from None
     except yaml.YAMLError as err:
         raise InputError(file, f"not valid YAML: {err}".replace("\n", " ")) from None
+    except UnicodeDecodeError as err:
+        raise not_utf8(file, err) from None
     if not isinstance(data, dict):
         raise InputError(file, "expected a mapping at the top level")
     errors = _schema_errors(data)

@@ -8,9 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import struct
-import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -20,6 +18,7 @@ from imgtool import image as imgtool_image
 from imgtool import version as imgtool_version
 
 from ..errors import CheckFailed, InputError
+from ..writefile import write_atomically as write_atomically
 from .files import read_input
 from .metadata import HEADER_SIZE, PAYLOAD_ALIGN, MetadataError, ModelMetadata
 from .signing import SigningKey
@@ -29,6 +28,7 @@ PROT_TLV_MAGIC = 0x6908
 TLV_MAGIC = 0x6907
 TLV_SHA256 = 0x10
 TLV_KEYHASH = 0x01
+TLV_PUBKEY = 0x02
 TLV_ECDSASIG = 0x22
 IMAGE_F_NON_BOOTABLE = 0x10
 _HEADER = struct.Struct("<IIHHII BBHI I".replace(" ", ""))
@@ -67,6 +67,18 @@ class ParsedPackage:
     def signed(self) -> bool:
         return TLV_ECDSASIG in self.unprotected
 
+    @property
+    def signer_key_hash(self) -> str | None:
+        """SHA-256 (hex) of the signer's public key DER (signing.public_key_hash), read from
+        the KEYHASH TLV (or hashed from a PUBKEY TLV); None for an unsigned package."""
+        if not self.signed:
+            return None
+        if TLV_KEYHASH in self.unprotected:
+            return self.unprotected[TLV_KEYHASH].hex()
+        if TLV_PUBKEY in self.unprotected:
+            return hashlib.sha256(self.unprotected[TLV_PUBKEY]).hexdigest()
+        return None
+
 
 def _aligned_payload(tflite: bytes) -> bytes:
     return tflite + bytes(-len(tflite) % PAYLOAD_ALIGN)
@@ -89,31 +101,13 @@ def make_image(tflite: bytes, metadata: ModelMetadata, key: SigningKey | None) -
     return bytes(img.payload)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise InputError(path, "is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    except OSError as err:
-        raise InputError(path, f"cannot write: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise InputError(path, f"cannot write: {err.strerror}") from None
-
-
-def check_fits(package_size: int, partition_bytes: int, where: str) -> None:
+def check_fits(
+    package_size: int, partition_bytes: int, where: str, output: Path | None = None
+) -> None:
     if package_size > partition_bytes:
         raise CheckFailed(
-            f"package is {package_size} bytes but the model partition ({where}) holds "
+            (f"{output}: " if output is not None else "")
+            + f"package is {package_size} bytes but the model partition ({where}) holds "
             f"{partition_bytes} bytes"
         )
 

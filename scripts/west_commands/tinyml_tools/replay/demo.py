@@ -94,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         [
             ("recordings / seconds", f"{len(data['recordings'])} / {data['seconds']:.0f}"),
             ("labelled events", m["events"]),
-            ("recall", f"{m['recall']:.3f}"),
-            ("precision", f"{m['precision']:.3f}"),
+            ("recall", "undefined" if m["recall"] is None else f"{m['recall']:.3f}"),
+            ("precision", "undefined" if m["precision"] is None else f"{m['precision']:.3f}"),
             ("false triggers per hour of negative data", f"{m['false_triggers_per_hour']:.1f}"),
             ("median detection latency (ms)", f"{m['latency_ms_median']:.0f}"),
             ("int8-vs-float agreement", f"{data['int8_float_agreement']:.4f}"),

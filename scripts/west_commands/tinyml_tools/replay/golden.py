@@ -53,8 +53,9 @@ def figures(example: str) -> dict[str, float]:
     m = data["metrics"]
     if m is None:
         raise InputError(folder / "golden", "golden set has no labels")
-    out: dict[str, float] = {
-        key: m[key] for key in ("precision", "recall", "false_triggers_per_hour", "events")
+    out: dict[str, float] = {  # an undefined rate (no detection, no event) counts as -1
+        key: -1 if m[key] is None else m[key]
+        for key in ("precision", "recall", "false_triggers_per_hour", "events")
     }
     out |= {
         "latency_ms_median": m["latency_ms_median"] if m["latency_ms_median"] is not None else -1,

@@ -54,6 +54,18 @@ def read(path: str | Path) -> list[LabeledEvent]:
     return sorted(events, key=lambda e: e.start)
 
 
+def check_classes(path: Path, events: list[LabeledEvent], classes: tuple[str, ...]) -> None:
+    """Every labelled class is one the model has: a class it cannot say would score as a
+    missed event (recall 0) and hide the mistake."""
+    unknown = sorted({e.label for e in events} - set(classes))
+    if unknown:
+        raise InputError(
+            path,
+            f"class {', '.join(repr(c) for c in unknown)} is not one of the model's classes "
+            f"({', '.join(classes)})",
+        )
+
+
 def write(path: str | Path, events: list[LabeledEvent]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

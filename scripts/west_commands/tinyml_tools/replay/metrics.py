@@ -5,8 +5,10 @@ A detection belongs to a labelled event when its time falls inside the event, wi
 Then:
 
 - precision: detections inside an event of their own class / all detections (a long anomaly
-  may be reported more than once; each report is correct);
-- recall: events with at least one detection of their class inside / all events;
+  may be reported more than once; each report is correct); undefined (None, JSON null) when
+  there is no detection at all;
+- recall: events with at least one detection of their class inside / all events; undefined
+  (None) when there is no labelled event;
 - false triggers per hour: detections outside every event / hours of negative data (the
   recording minus the widened events);
 - latency: first detection of the event's class minus the event's start, per detected event;
@@ -42,8 +44,8 @@ class Metrics:
     correct_detections: int  # detections inside an event of their class
     false_triggers: int
     negative_hours: float
-    precision: float
-    recall: float
+    precision: float | None  # None: no detection, precision is undefined
+    recall: float | None  # None: no labelled event, recall is undefined
     false_triggers_per_hour: float
     latency_ms_median: float | None
     latencies_ms: list[float] = field(default_factory=list)
@@ -63,7 +65,7 @@ class Metrics:
         hits_per_class: dict[str, int],
     ) -> Metrics:
         """The rates from the counts (events, detections, detected events, correct detections,
-        false triggers); an empty denominator gives the figure of a perfect detector."""
+        false triggers); a rate over an empty denominator is undefined (None)."""
         events, detections, detected, correct, false_triggers = counts
         return cls(
             classes=classes,
@@ -73,8 +75,8 @@ class Metrics:
             correct_detections=correct,
             false_triggers=false_triggers,
             negative_hours=negative_hours,
-            precision=correct / detections if detections else 1.0,
-            recall=detected / events if events else 1.0,
+            precision=correct / detections if detections else None,
+            recall=detected / events if events else None,
             false_triggers_per_hour=false_triggers / negative_hours if negative_hours > 0 else 0.0,
             latency_ms_median=float(np.median(latencies_ms)) if latencies_ms else None,
             latencies_ms=latencies_ms,
@@ -87,6 +89,15 @@ class Metrics:
     def per_class_recall(self) -> dict[str, float]:
         return {c: self.hits_per_class.get(c, 0) / n for c, n in self.events_per_class.items() if n}
 
+    def undefined(self) -> list[str]:
+        """Why a headline figure is undefined, one sentence each (empty when all are defined)."""
+        notes = []
+        if self.precision is None:
+            notes.append("precision is undefined: the device reported no event")
+        if self.recall is None:
+            notes.append("recall is undefined: the labels hold no event")
+        return notes
+
     def headline(self) -> dict[str, float | None]:
         return {
             "precision": self.precision,
@@ -94,6 +105,36 @@ class Metrics:
             "false_triggers_per_hour": self.false_triggers_per_hour,
             "latency_ms_median": self.latency_ms_median,
         }
+
+
+FALSE_TRIGGER = "false trigger"
+MATCHED = "matched"
+WRONG_CLASS = "wrong class"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one detection was, against the labels: ``matched`` (inside an event of its own
+    class), ``wrong class`` (inside an event of another class only) or ``false trigger``."""
+
+    kind: str
+    label: str | None  # the class of the labelled event it fell in, None for a false trigger
+
+
+def outcomes(
+    detections: Sequence[Detection], events: Sequence[LabeledEvent], tolerance_s: float
+) -> list[Outcome]:
+    found = []
+    for det in detections:
+        around = [e for e in events if e.start - tolerance_s <= det.t <= e.end + tolerance_s]
+        own = [e for e in around if e.label == det.label]
+        if own:
+            found.append(Outcome(MATCHED, own[0].label))
+        elif around:
+            found.append(Outcome(WRONG_CLASS, around[0].label))
+        else:
+            found.append(Outcome(FALSE_TRIGGER, None))
+    return found
 
 
 def _covered_seconds(events: Sequence[LabeledEvent], tolerance_s: float, total_s: float) -> float:

@@ -57,6 +57,7 @@ class TflmModel:
         inp = self._interp.get_input_details(0)
         out = self._interp.get_output_details(0)
         self.input_shape = tuple(int(d) for d in inp["shape"])
+        self.output_size = int(np.prod(out["shape"]))
         self.input_dtype = np.dtype(inp["dtype"])
         self.output_dtype = np.dtype(out["dtype"])
         self.in_scale, self.in_zero = _quant(inp)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
+from ..writefile import write_atomically
 from .labels import LabeledEvent
 from .metrics import Detection, Metrics
 
@@ -86,8 +89,14 @@ def plot_timeline(
     )
     ax.legend(loc="upper right", fontsize=8, markerscale=3)
     fig.tight_layout()
-    fig.savefig(path)
+    _save(fig, path)
+
+
+def _save(fig: Any, path: Path) -> None:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     plt.close(fig)
+    write_atomically(path, buffer.getvalue())
 
 
 def plot_confusion(path: Path, metrics: Metrics, title: str) -> None:
@@ -105,8 +114,7 @@ def plot_confusion(path: Path, metrics: Metrics, title: str) -> None:
     ax.set_ylabel("label")
     ax.set_title(title)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    _save(fig, path)
 
 
 def _img(path: Path) -> str:
@@ -127,7 +135,7 @@ def write_html(path: Path, title: str, summary: dict[str, Any], images: Sequence
         if not isinstance(v, dict | list)
     )
     body = "\n".join(f"<figure>{_img(p)}</figure>" for p in images)
-    path.write_text(
+    page = (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>"
         "body{font-family:sans-serif;margin:2em;max-width:1250px}"
@@ -135,15 +143,22 @@ def write_html(path: Path, title: str, summary: dict[str, Any], images: Sequence
         "text-align:left}img{max-width:100%}</style></head><body>"
         f"<h1>{html.escape(title)}</h1><table>{rows}</table>{body}</body></html>\n"
     )
+    write_atomically(path, page.encode("utf-8"))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    write_atomically(path, (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8"))
 
 
 def prepare_dir(out_dir: Path) -> Path:
+    """Create the report folder and make sure files can be written in it, before the replay
+    runs: a read-only or misnamed folder is one line, not a traceback after the work."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(out_dir, "cannot write the report: exists and is not a folder")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
     except OSError as err:
-        raise InputError(out_dir, f"cannot create the report folder ({err.strerror})") from None
+        raise InputError(out_dir, f"cannot write the report here ({err.strerror or err})") from None
     return out_dir

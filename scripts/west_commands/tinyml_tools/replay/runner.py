@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..errors import InputError
 from ..features.pipeline import pipeline_id
+from ..modelpack.features import input_frames
 from ..native.drift import NativeDrift
 from . import device
 from .metrics import Detection
@@ -74,11 +75,30 @@ def check_compatible(rec: Recording, rec_path: Path, settings: DetectorSettings)
     return [rec.channels.index(c) for c in settings.channels]
 
 
+def _check_float_model(float_model: TflmModel, model: TflmModel, classes: int) -> None:
+    """The float model takes the int8 model's input and says as many classes."""
+    if float_model.input_shape != model.input_shape:
+        raise InputError(
+            float_model.source,
+            f"float model input {list(float_model.input_shape)} differs from the int8 "
+            f"model's {list(model.input_shape)}: not the same model",
+        )
+    if float_model.output_size != classes:
+        raise InputError(
+            float_model.source,
+            f"float model says {float_model.output_size} classes, the package has {classes}",
+        )
+
+
 class DevicePipeline:
     """The feature, trigger, model and decision chain of one detector, ready to replay."""
 
     def __init__(
-        self, settings: DetectorSettings, info: ModelInfo, float_tflite: bytes | None = None
+        self,
+        settings: DetectorSettings,
+        info: ModelInfo,
+        float_tflite: bytes | None = None,
+        float_path: Path | None = None,
     ) -> None:
         cfg = settings.pipeline
         if info.pipeline_id is not None and info.pipeline_id != pipeline_id(cfg):
@@ -90,16 +110,14 @@ class DevicePipeline:
         self.settings = settings
         self.info = info
         self.model = TflmModel(info.tflite, info.path)
-        self.float_model = TflmModel(float_tflite, info.path) if float_tflite else None
+        self.float_model = (
+            TflmModel(float_tflite, float_path or info.path) if float_tflite else None
+        )
         self.n_features = cfg.feature_count
         shape = self.model.input_shape
-        if int(np.prod(shape)) % self.n_features:
-            raise InputError(
-                info.path,
-                f"model input {list(shape)} is not a whole number of "
-                f"{self.n_features}-feature frames",
-            )
-        self.frames = int(np.prod(shape)) // self.n_features
+        self.frames = input_frames(cfg, settings.pipeline_path.name, shape, info.path)
+        if self.float_model is not None:
+            _check_float_model(self.float_model, self.model, len(info.labels))
         self.thresholds = {
             label: settings.thresholds.get(label, info.thresholds.get(label, 0.5))
             for label in info.labels

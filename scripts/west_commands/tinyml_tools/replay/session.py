@@ -16,7 +16,7 @@ from . import report
 from . import settings as settings_io
 from .dataset import INDEX
 from .labels import LabeledEvent
-from .metrics import Detection, Metrics, combine, score
+from .metrics import Detection, Metrics, Outcome, combine, outcomes, score
 from .runner import DevicePipeline, ReplayResult
 
 _MAX_TIMELINES = 6
@@ -29,6 +29,7 @@ class SessionResult:
     result: ReplayResult
     labels: list[LabeledEvent] | None
     metrics: Metrics | None
+    outcomes: list[Outcome] | None = None  # one per detection, against the labels
 
 
 @dataclass
@@ -44,10 +45,10 @@ class ReplayRun:
 
     def to_json(self) -> dict[str, Any]:
         events = [
-            {"t": round(d.t, 4), "class": d.label, "score": round(d.score, 4)}
-            | ({"recording": s.name} if len(self.sessions) > 1 else {})
+            {"recording": s.name, "t": round(d.t, 4), "class": d.label, "score": round(d.score, 4)}
+            | _outcome_json(s, i)
             for s in self.sessions
-            for d in s.result.detections
+            for i, d in enumerate(s.result.detections)
         ]
         metrics = None
         if self.metrics is not None:
@@ -59,6 +60,8 @@ class ReplayRun:
                 "false_triggers": m.false_triggers,
                 "negative_hours": round(m.negative_hours, 5),
                 "per_class_recall": m.per_class_recall,
+                "events_per_class": m.events_per_class,
+                "undefined": m.undefined(),
                 "confusion": {"classes": list(m.classes), "matrix": m.confusion},
             }
         drift = None
@@ -92,6 +95,28 @@ class ReplayRun:
             "drift": drift,
             "report": str(self.report_html) if self.report_html else None,
         }
+
+
+def _outcome_json(session: SessionResult, index: int) -> dict[str, Any]:
+    """``outcome`` (matched, wrong class, false trigger) and the ``label`` of the event a
+    detection fell in; both null without labels."""
+    if session.outcomes is None:
+        return {"outcome": None, "label": None}
+    found = session.outcomes[index]
+    return {"outcome": found.kind, "label": found.label}
+
+
+def _float_model(path: Path, explicit: bool) -> tuple[bytes, Path] | None:
+    """The float .tflite for the agreement figure: ``--float-model`` (must be a TFLite
+    model) or ``<package>_float.tflite`` beside the package when there is one."""
+    from ..modelpack.files import read_input
+    from ..modelpack.tflite_model import load_tflite
+
+    if not explicit and not path.is_file():
+        return None
+    data = read_input(path, "float model")
+    load_tflite(path, data)  # a clear error for a file that is not a TFLite model
+    return data, path
 
 
 def default_settings_path(model_path: Path) -> Path:
@@ -128,18 +153,23 @@ def run(
     report_dir: Path | None = None,
     progress: Any = None,
 ) -> ReplayRun:
+    if report_dir is not None:
+        report.prepare_dir(report_dir)  # before the work: a folder we cannot write is one line
+    info = model_io.load(model_path)  # the model first: a bad package is named as such
     settings = settings_io.load(settings_path or default_settings_path(model_path))
-    info = model_io.load(model_path)
-    float_path = float_model or default_float_model(model_path)
-    float_bytes = float_path.read_bytes() if float_path.is_file() else None
-    if float_model is not None and float_bytes is None:
-        raise InputError(float_model, "no such float model")
-    device = DevicePipeline(settings, info, float_bytes)
+    floats = _float_model(float_model or default_float_model(model_path), float_model is not None)
+    float_bytes, float_file = floats if floats is not None else (None, None)
+    device = DevicePipeline(settings, info, float_bytes, float_file)
     replay = ReplayRun(info, settings, device.thresholds)
     items = _recordings(recording, labels_path)
-    for name, rec_path, lab_path in items:
-        rec = recording_io.read(rec_path)
+    loaded = []
+    for name, rec_path, lab_path in items:  # every labels file checked before the replay
         events = labels_io.read(lab_path) if lab_path is not None else None
+        if events is not None and lab_path is not None:
+            labels_io.check_classes(lab_path, events, info.labels)
+        loaded.append((name, rec_path, events))
+    for name, rec_path, events in loaded:
+        rec = recording_io.read(rec_path)
         if progress is not None and len(items) > 1:
             progress(f"replaying {rec_path.name} ({rec.seconds:.0f} s)")
         result = device.replay(rec, rec_path)
@@ -154,7 +184,12 @@ def run(
             if events is not None
             else None
         )
-        replay.sessions.append(SessionResult(name, rec_path, result, events, metrics))
+        found = (
+            outcomes(result.detections, events, settings.match_tolerance_s)
+            if events is not None
+            else None
+        )
+        replay.sessions.append(SessionResult(name, rec_path, result, events, metrics, found))
     scored = [s.metrics for s in replay.sessions if s.metrics is not None]
     replay.metrics = combine(scored) if scored else None
     agreements = [

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 from ..features.pipeline import PipelineConfig, load_pipeline
 
 FILE_NAME = "detector.yaml"
@@ -123,6 +123,8 @@ def load(path: str | Path) -> DetectorSettings:
         raise InputError(path, f"cannot read ({err.strerror})") from None
     except yaml.YAMLError as err:
         raise InputError(path, f"not valid YAML: {str(err).splitlines()[0]}") from None
+    except UnicodeDecodeError as err:
+        raise not_utf8(path, err) from None
     if not isinstance(data, dict):
         raise InputError(path, "detector settings must be a YAML mapping")
     unknown = sorted(
