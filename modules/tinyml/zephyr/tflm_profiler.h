@@ -30,8 +30,9 @@
 namespace tinyml
 {
 
-class TflmProfiler : public tflite::MicroProfilerInterface {
-public:
+class TflmProfiler : public tflite::MicroProfilerInterface
+{
+      public:
 	/** Reads the cost counter; tinyml_platform_cost_now() unless a test passes another. */
 	using NowFn = uint64_t (*)(void);
 	/** Receives one CSV line (NUL-terminated, without a newline). */
@@ -82,7 +83,7 @@ public:
 	 */
 	int WriteCsv(LineFn emit, void *ctx, const char *unit = nullptr) const;
 
-private:
+      private:
 	struct Event {
 		const char *tag;
 		uint64_t start;

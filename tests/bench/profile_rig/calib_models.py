@@ -64,12 +64,17 @@ def cnn2d(rng: np.random.Generator):  # type: ignore[no-untyped-def]
         stride = int(rng.choice([1, 1, 2])) if x.shape[1] >= 6 and x.shape[2] >= 6 else 1
         pad = str(rng.choice(["same", "valid"])) if x.shape[1] > 5 and x.shape[2] > 5 else "same"
         if kind == "conv":
-            x = k.layers.Conv2D(int(rng.choice([4, 8, 12, 16, 24, 32])), size, stride, pad,
-                                activation="relu")(x)  # fmt: skip
+            x = k.layers.Conv2D(
+                int(rng.choice([4, 8, 12, 16, 24, 32])), size, stride, pad, activation="relu"
+            )(x)
         elif kind == "dw":
-            x = k.layers.DepthwiseConv2D(int(rng.choice([3, 5])) if x.shape[1] > 5 else 3,
-                                         stride, "same", depth_multiplier=int(rng.choice([1, 1, 2])),
-                                         activation="relu")(x)  # fmt: skip
+            x = k.layers.DepthwiseConv2D(
+                int(rng.choice([3, 5])) if x.shape[1] > 5 else 3,
+                stride,
+                "same",
+                depth_multiplier=int(rng.choice([1, 1, 2])),
+                activation="relu",
+            )(x)
         elif kind == "pw":
             x = k.layers.Conv2D(int(rng.choice([8, 16, 32, 48])), 1, activation="relu")(x)
         elif kind == "pool" and x.shape[1] >= 4 and x.shape[2] >= 4:
@@ -78,10 +83,8 @@ def cnn2d(rng: np.random.Generator):  # type: ignore[no-untyped-def]
         elif kind == "add":
             y = k.layers.Conv2D(int(x.shape[-1]), 3, padding="same")(x)
             x = k.layers.Add()([x, y]) if rng.random() < 0.6 else k.layers.Multiply()([x, y])
-    if rng.random() < 0.5:
-        x = k.layers.GlobalAveragePooling2D()(x)
-    else:
-        x = k.layers.Flatten()(x)
+    pool = rng.random() < 0.5
+    x = k.layers.GlobalAveragePooling2D()(x) if pool else k.layers.Flatten()(x)
     x = k.layers.Dense(int(rng.choice([4, 8, 10, 16])), activation="softmax")(x)
     return k.Model(inp, x), shape
 
@@ -95,9 +98,13 @@ def cnn1d(rng: np.random.Generator):  # type: ignore[no-untyped-def]
     for _ in range(int(rng.integers(2, 5))):
         kind = rng.choice(["conv", "conv", "pool", "add"])
         if kind == "conv":
-            x = k.layers.Conv1D(int(rng.choice([4, 8, 12, 16, 24, 32])),
-                                int(rng.choice([3, 5, 7, 9])), int(rng.choice([1, 2])),
-                                str(rng.choice(["same", "valid"])), activation="relu")(x)  # fmt: skip
+            x = k.layers.Conv1D(
+                int(rng.choice([4, 8, 12, 16, 24, 32])),
+                int(rng.choice([3, 5, 7, 9])),
+                int(rng.choice([1, 2])),
+                str(rng.choice(["same", "valid"])),
+                activation="relu",
+            )(x)
         elif kind == "pool" and x.shape[1] >= 4:
             layer = k.layers.AveragePooling1D if rng.random() < 0.5 else k.layers.MaxPooling1D
             x = layer(2)(x)
@@ -153,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         model, shape = build(np.random.default_rng(seed))
         try:
             path.write_bytes(_convert(model, shape, int16))
-        except Exception as err:  # noqa: BLE001 - a converter refusal skips that model only
+        except Exception as err:
             print(f"skip {path.name}: {str(err).splitlines()[0][:100]}", file=sys.stderr)
             continue
         print(path)

@@ -26,8 +26,8 @@ RIG = Path(__file__).resolve().parent
 REPO = RIG.parents[2]
 sys.path.insert(0, str(REPO / "scripts" / "west_commands"))
 
-from tinyml_tools.profile.features import layer_features  # noqa: E402
 from tinyml_tools.modelpack.tflite_model import load_tflite  # noqa: E402
+from tinyml_tools.profile.features import layer_features  # noqa: E402
 
 ARENA_MAX = 1048576
 ARENA_RE = re.compile(r"^RIG ARENA (\d+) USED (\d+)", re.M)
@@ -47,19 +47,40 @@ class Run:
 
 def build(model: Path, args: argparse.Namespace) -> Path:
     subprocess.run(
-        ["make", "-s", "-C", str(RIG), f"TFLM_DIR={args.tflm}", f"CMSIS_NN_DIR={args.cmsis_nn}",
-         f"BUILD={args.build}", f"MODEL={model}", f"ARENA_MAX={ARENA_MAX}", "image"],
+        [
+            "make",
+            "-s",
+            "-C",
+            str(RIG),
+            f"TFLM_DIR={args.tflm}",
+            f"CMSIS_NN_DIR={args.cmsis_nn}",
+            f"BUILD={args.build}",
+            f"MODEL={model}",
+            f"ARENA_MAX={ARENA_MAX}",
+            "image",
+        ],
         check=True,
-    )  # fmt: skip
+    )
     return args.build / f"{model.stem}.elf"
 
 
 def run(elf: Path, arena: int, timeout: float = 600.0) -> Run:
     cmd = [
-        "qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none",
-        "-serial", "stdio", "-semihosting-config", f"enable=on,target=native,arg=rig,arg={arena}",
-        "-icount", "shift=0", "-kernel", str(elf),
-    ]  # fmt: skip
+        "qemu-system-arm",
+        "-M",
+        "mps2-an386",
+        "-nographic",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+        "-semihosting-config",
+        f"enable=on,target=native,arg=rig,arg={arena}",
+        "-icount",
+        "shift=0",
+        "-kernel",
+        str(elf),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     out = proc.stdout
     ok = proc.returncode == 0 and "RIG OK" in out
@@ -145,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         except (RuntimeError, subprocess.CalledProcessError) as err:
             print(f"  skipped: {str(err).splitlines()[0]}", file=sys.stderr)
             continue
-        out = {"models": results + [m for s, m in done.items() if s not in
-               {r["sha256"] for r in results}]}  # fmt: skip
+        out = {
+            "models": results
+            + [m for s, m in done.items() if s not in {r["sha256"] for r in results}]
+        }
         args.out.write_text(json.dumps(out, indent=1) + "\n")
     return 0
 

@@ -32,21 +32,44 @@ class UsageError(TinymlError):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--board", required=True, metavar="B", help="board name or profile YAML")
     parser.add_argument("--model", required=True, type=Path, metavar="PKG", help="package/.tflite")
-    parser.add_argument("--detector", required=True, type=Path, metavar="YAML",
-                        help="detector.yaml (pipeline, trigger, decisions)")  # fmt: skip
-    parser.add_argument("--recording", type=Path, metavar="REC",
-                        help="recording (or folder) to replay for the trigger's duty")  # fmt: skip
-    parser.add_argument("--duty", type=float, metavar="F",
-                        help="share of windows the model runs in, 0..1 (instead of a replay)")  # fmt: skip
+    parser.add_argument(
+        "--detector",
+        required=True,
+        type=Path,
+        metavar="YAML",
+        help="detector.yaml (pipeline, trigger, decisions)",
+    )
+    parser.add_argument(
+        "--recording",
+        type=Path,
+        metavar="REC",
+        help="recording (or folder) to replay for the trigger's duty",
+    )
+    parser.add_argument(
+        "--duty",
+        type=float,
+        metavar="F",
+        help="share of windows the model runs in, 0..1 (instead of a replay)",
+    )
     parser.add_argument("--cell", default="cr2032", metavar="NAME", help="cell name or e.g. 150mAh")
     parser.add_argument("--sensor", metavar="NAME", help="sensor (default: from the pipeline)")
-    parser.add_argument("--events-per-hour", type=float, metavar="N",
-                        help="radio events per hour (default: the replay's detections)")  # fmt: skip
-    parser.add_argument("--report-s", type=float, metavar="S",
-                        help="also send a summary packet every S seconds")  # fmt: skip
+    parser.add_argument(
+        "--events-per-hour",
+        type=float,
+        metavar="N",
+        help="radio events per hour (default: the replay's detections)",
+    )
+    parser.add_argument(
+        "--report-s", type=float, metavar="S", help="also send a summary packet every S seconds"
+    )
     parser.add_argument("--bytes", type=int, default=20, metavar="N", help="payload per packet")
-    parser.add_argument("--retries", type=float, default=0.2, metavar="R",
-                        help="expected retransmissions per packet (default 0.2)")  # fmt: skip
+    parser.add_argument(
+        "--retries",
+        type=float,
+        default=0.2,
+        metavar="R",
+        help="expected retransmissions per packet (default 0.2)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument("--png", type=Path, metavar="FILE", help="stacked energy plot")
 
@@ -61,7 +84,11 @@ def _replay_activity(args: argparse.Namespace) -> tuple[float, float, str]:
     events = sum(len(s.result.detections) for s in replay.sessions)
     if windows == 0 or seconds <= 0:
         raise InputError(args.recording, "too short for a single window")
-    return armed / windows, events / seconds * 3600, f"replay of {args.recording.name}, {seconds:.0f} s"
+    return (
+        armed / windows,
+        events / seconds * 3600,
+        f"replay of {args.recording.name}, {seconds:.0f} s",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     from .profile import _check_package_pipeline, load_pipeline_arg
 
     if (args.recording is None) == (args.duty is None):
-        raise UsageError("give either --recording REC (replayed for the trigger's duty) or --duty F")
+        raise UsageError(
+            "give either --recording REC (replayed for the trigger's duty) or --duty F"
+        )
     if args.duty is not None and not 0.0 <= args.duty <= 1.0:
         raise UsageError(f"--duty {args.duty:g}: a share of windows, 0..1")
     for name in ("events_per_hour", "report_s", "retries"):

@@ -79,8 +79,11 @@ def _check_package_pipeline(model: Path, cfg: object, cfg_path: Path) -> None:
     meta = parse_package(model, data).metadata
     want = int(meta.feature_pipeline_id)
     if want and want != pipeline_id(cfg):
-        raise InputError(cfg_path, f"pipeline 0x{pipeline_id(cfg):08x} is not the one {model.name}"
-                         f" was trained on (0x{want:08x})")  # fmt: skip
+        raise InputError(
+            cfg_path,
+            f"pipeline 0x{pipeline_id(cfg):08x} is not the one {model.name}"
+            f" was trained on (0x{want:08x})",
+        )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -109,8 +109,11 @@ def power_budget(
     }
     awake = sum(cpu_s.values())
     if awake >= 1.0:
-        raise InputError(profile.model, f"needs {awake:.0%} of the CPU at {board.clock_hz / 1e6:g}"
-                         f" MHz on {board.name}: it cannot keep up")  # fmt: skip
+        raise InputError(
+            profile.model,
+            f"needs {awake:.0%} of the CPU at {board.clock_hz / 1e6:g}"
+            f" MHz on {board.name}: it cannot keep up",
+        )
     parts = {k: v * board.active_ma for k, v in cpu_s.items()}
     parts["sensor"] = sensor.current_ua(p.sample_rate_hz) / 1e3
     packets = activity.events_per_hour / 3600.0
@@ -121,8 +124,10 @@ def power_budget(
         if board.radio is None:
             raise InputError(board.path, f"{board.name} has no radio; drop the radio use")
         r = board.radio
-        air_s = (r.event_overhead_us / 1e6
-                 + (radio.bytes_per_event + PACKET_HEADER_BYTES) * 8 / r.bitrate_bps)  # fmt: skip
+        air_s = (
+            r.event_overhead_us / 1e6
+            + (radio.bytes_per_event + PACKET_HEADER_BYTES) * 8 / r.bitrate_bps
+        )
         attempts = 1.0 + radio.retries
         radio_ma = packets * attempts * (air_s * r.tx_ma + ACK_LISTEN_US / 1e6 * r.rx_ma)
         awake += packets * attempts * air_s
@@ -132,8 +137,13 @@ def power_budget(
     inf_s = s(profile.inference)
     win_s = s(profile.window)
     return PowerBudget(
-        board=board, cell=cell, sensor=sensor, activity=activity, parts_ma=parts,
+        board=board,
+        cell=cell,
+        sensor=sensor,
+        activity=activity,
+        parts_ma=parts,
         inference_uj=inf_s * board.active_ma * volts * 1e3,
         window_uj=win_s * board.active_ma * volts * 1e3,
-        inference_ms=inf_s * 1e3, window_ms=win_s * 1e3,
-    )  # fmt: skip
+        inference_ms=inf_s * 1e3,
+        window_ms=win_s * 1e3,
+    )

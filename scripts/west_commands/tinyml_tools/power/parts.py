@@ -59,8 +59,15 @@ def sensors() -> dict[str, Sensor]:
     out = {}
     for name, d in _table("sensors.yaml").items():
         pts = tuple(sorted((float(k), float(v)) for k, v in d["ua_at_hz"].items()))
-        out[name] = Sensor(name, d["kind"], int(d["axes"]), pts, int(d["fifo_watermark"]),
-                           int(d["bytes_per_set"]), d["source"])  # fmt: skip
+        out[name] = Sensor(
+            name,
+            d["kind"],
+            int(d["axes"]),
+            pts,
+            int(d["fifo_watermark"]),
+            int(d["bytes_per_set"]),
+            d["source"],
+        )
     return out
 
 
@@ -90,8 +97,9 @@ def find_cell(name: str) -> Cell:
     try:
         mah = float(name.lower().removesuffix("mah"))
     except ValueError:
-        raise InputError(name, f"unknown cell; known: {', '.join(table)} or a capacity "
-                         "such as 150mAh") from None  # fmt: skip
+        raise InputError(
+            name, f"unknown cell; known: {', '.join(table)} or a capacity such as 150mAh"
+        ) from None
     if not np.isfinite(mah) or mah <= 0:
         raise InputError(name, "a cell capacity must be a positive number of mAh")
     return Cell(name, mah, 3.0, 0.8, "given on the command line")

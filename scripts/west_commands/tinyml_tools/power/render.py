@@ -45,11 +45,10 @@ def power_png(b: PowerBudget) -> bytes:
     parts = sorted(b.parts_ma.items(), key=lambda kv: -kv[1])
     fig, ax = plt.subplots(figsize=(7.0, 2.6))
     left = 0.0
-    colors = plt.get_cmap("tab10").colors
+    colors = [plt.get_cmap("tab10")(i) for i in range(10)]
     for i, (name, ma) in enumerate(parts):
         ua = ma * 1e3
-        ax.barh([0], [ua], left=left, color=colors[i % len(colors)],
-                label=f"{name} {ua:,.1f} uA")  # fmt: skip
+        ax.barh([0], [ua], left=left, color=colors[i % len(colors)], label=f"{name} {ua:,.1f} uA")
         left += ua
     ax.set_yticks([])
     ax.set_xlabel("average current (uA)")

@@ -30,26 +30,34 @@ class CoreScale:
 
 CORES: dict[str, CoreScale] = {
     "cortex-m4f": CoreScale(
-        1.3, 1.15, 1.6,
+        1.3,
+        1.15,
+        1.6,
         "single issue; loads 2 cycles unless pipelined, taken branches 2-3, SMLAD 1; flash "
         "wait states hidden by the cache / ART at these clocks",
     ),
     "cortex-m33": CoreScale(
-        1.3, 1.15, 1.6,
+        1.3,
+        1.15,
+        1.6,
         "same Armv7E-M/Armv8-M DSP instructions CMSIS-NN uses on the M4 (no MVE), similar "
         "3-stage pipeline; the same kernels run",
     ),
     "cortex-m7": CoreScale(
-        0.75, 0.6, 1.0,
+        0.75,
+        0.6,
+        1.0,
         "dual issue, 6 stages, branch prediction; needs code and data in TCM or caches on, "
         "else flash/AXI wait states can push it above 1",
     ),
     "xtensa-lx7": CoreScale(
-        1.0, 0.4, 2.5,
+        1.0,
+        0.4,
+        2.5,
         "not the same ISA: TFLM runs ESP-NN kernels (S3 SIMD) instead of CMSIS-NN; an "
         "order-of-magnitude scaling only, not fitted",
     ),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

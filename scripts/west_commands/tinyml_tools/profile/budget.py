@@ -11,8 +11,10 @@ def check_budgets(profile: Profile, args: argparse.Namespace) -> list[str]:
     out = []
     name = profile.model.name
     if args.max_instructions is not None and profile.inference > args.max_instructions:
-        out.append(f"{name}: {profile.inference:,.0f} instructions per inference > budget "
-                   f"{args.max_instructions:,.0f}")  # fmt: skip
+        out.append(
+            f"{name}: {profile.inference:,.0f} instructions per inference > budget "
+            f"{args.max_instructions:,.0f}"
+        )
     ms = profile.ms(profile.inference)
     if args.max_ms is not None and ms is not None and ms > args.max_ms:
         out.append(f"{name}: {ms:.2f} ms per inference > budget {args.max_ms:g} ms")

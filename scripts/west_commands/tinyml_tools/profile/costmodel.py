@@ -117,8 +117,11 @@ def from_dict(data: dict[str, Any], source: str | Path = "cost model") -> CostMo
         per_node = float(data["invoke_per_node"])
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise InputError(source, f"not a cost model ({err})") from None
-    meta = {k: v for k, v in data.items() if k not in ("coefficients", "invoke_fixed",
-                                                       "invoke_per_node")}  # fmt: skip
+    meta = {
+        k: v
+        for k, v in data.items()
+        if k not in ("coefficients", "invoke_fixed", "invoke_per_node")
+    }
     return CostModel(coefs, fixed, per_node, meta)
 
 

@@ -23,9 +23,13 @@ DATA = Path(__file__).resolve().parent / "data" / "features_m4f.json"
 DECISION_STEP_INSTRUCTIONS = 216  # signal.decision_step.instructions (docs/signal-chain.md)
 
 SPECTRAL = (
-    Feature.SPECTRUM, Feature.BAND_POWER, Feature.BAND_RATIO, Feature.SPECTRAL_CREST,
-    Feature.PEAKS, Feature.HARMONICS,
-)  # fmt: skip
+    Feature.SPECTRUM,
+    Feature.BAND_POWER,
+    Feature.BAND_RATIO,
+    Feature.SPECTRAL_CREST,
+    Feature.PEAKS,
+    Feature.HARMONICS,
+)
 TIME = (Feature.RMS, Feature.ZCR, Feature.CREST, Feature.PEAK)
 
 
@@ -37,10 +41,14 @@ def counts(cfg: PipelineConfig) -> dict[str, float]:
     if cfg.kind is Kind.LOGMEL:
         frames = cfg.n_frames
         return {
-            "calls": 1, "spectra": frames, "samples": frames * n, "fft": frames * fft,
-            "bins": frames * nb, "mels": frames * cfg.n_mels,
+            "calls": 1,
+            "spectra": frames,
+            "samples": frames * n,
+            "fft": frames * fft,
+            "bins": frames * nb,
+            "mels": frames * cfg.n_mels,
             "mel_bins": frames * (cfg.mel_edges[-1] - cfg.mel_edges[0] if cfg.mel_edges else nb),
-        }  # fmt: skip
+        }
     a = cfg.axes
     spectral = any(cfg.has(f) for f in SPECTRAL)
     c: dict[str, float] = {"calls": 1, "axes": a}
@@ -53,7 +61,9 @@ def counts(cfg: PipelineConfig) -> dict[str, float]:
         c["spectrum"] = a * (cfg.spectrum_hi - cfg.spectrum_lo)
     if cfg.has(Feature.BAND_POWER) or cfg.has(Feature.BAND_RATIO):
         c["band_bins"] = a * sum(hi - lo for lo, hi in cfg.bands)
-        c["bands"] = a * len(cfg.bands) * (cfg.has(Feature.BAND_POWER) + cfg.has(Feature.BAND_RATIO))
+        c["bands"] = (
+            a * len(cfg.bands) * (cfg.has(Feature.BAND_POWER) + cfg.has(Feature.BAND_RATIO))
+        )
     if cfg.has(Feature.BAND_RATIO):
         c["ratio_bins"] = a * nb
     if cfg.has(Feature.SPECTRAL_CREST):

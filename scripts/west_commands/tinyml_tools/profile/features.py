@@ -19,9 +19,22 @@ from ..modelpack.tflite_model import Operator, TfliteModel
 OP = schema.BuiltinOperator
 COPY_OPS = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS"}
 ELEMENTWISE_OPS = {
-    "QUANTIZE", "DEQUANTIZE", "LOGISTIC", "TANH", "RELU", "RELU6", "HARD_SWISH", "LEAKY_RELU",
-    "SUB", "MAXIMUM", "MINIMUM", "PRELU", "ABS", "RSQRT", "SQUARED_DIFFERENCE",
-}  # fmt: skip
+    "QUANTIZE",
+    "DEQUANTIZE",
+    "LOGISTIC",
+    "TANH",
+    "RELU",
+    "RELU6",
+    "HARD_SWISH",
+    "LEAKY_RELU",
+    "SUB",
+    "MAXIMUM",
+    "MINIMUM",
+    "PRELU",
+    "ABS",
+    "RSQRT",
+    "SQUARED_DIFFERENCE",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ def _opt(options: Any, name: str, default: int = 1) -> int:
 
 
 def _conv(model: TfliteModel, op: Operator) -> tuple[str, int, dict[str, float]]:
-    n, in_h, in_w, cin = _shape(model, op.inputs[0])
+    _, in_h, in_w, cin = _shape(model, op.inputs[0])
     cout, k_h, k_w, k_c = _shape(model, op.inputs[1])
     out = _shape(model, op.outputs[0])
     pixels = _elems(out[:-1])
@@ -74,9 +87,13 @@ def _conv(model: TfliteModel, op: Operator) -> tuple[str, int, dict[str, float]]
     patch = k_h * k_w * k_c
     macs = pixels * cout * patch
     counts: dict[str, float] = {
-        "calls": 1, "macs": macs, "out": pixels * cout, "pixels": pixels, "out_ch": cout,
+        "calls": 1,
+        "macs": macs,
+        "out": pixels * cout,
+        "pixels": pixels,
+        "out_ch": cout,
         "im2col": pixels * patch,
-    }  # fmt: skip
+    }
     if pad_h == 0 and pad_w == 0 and k_h == 1 and k_w == 1 and dil == (1, 1) and cin == k_c:
         stride_h = _opt(op.options, "strideH")
         kind = "conv_1x1_fast" if stride_w == 1 and stride_h == 1 else "conv_1x1"
@@ -102,8 +119,14 @@ def _depthwise(model: TfliteModel, op: Operator) -> tuple[str, int, dict[str, fl
         kind = "dw_3x3" if (k_h, k_w) == (3, 3) and pad_h <= 1 and pad_w <= 1 else "dw_opt"
     else:
         kind = "dw"
-    counts = {"calls": 1, "macs": macs, "out": pixels * cout, "pixels": pixels, "out_ch": cout,
-              "in": _elems(_shape(model, op.inputs[0]))}  # fmt: skip
+    counts = {
+        "calls": 1,
+        "macs": macs,
+        "out": pixels * cout,
+        "pixels": pixels,
+        "out_ch": cout,
+        "in": _elems(_shape(model, op.inputs[0])),
+    }
     return kind, macs, counts
 
 
@@ -112,7 +135,9 @@ def _fully_connected(model: TfliteModel, op: Operator) -> tuple[str, int, dict[s
     out = _elems(_shape(model, op.outputs[0]))
     rows = out // units if units else 1
     macs = rows * units * depth
-    return "fc", macs, {"calls": 1, "macs": macs, "out": out, "in": rows * depth, "rows": rows}
+    counts: dict[str, float] = {"calls": 1, "macs": macs, "out": out, "in": rows * depth}
+    counts["rows"] = rows
+    return "fc", macs, counts
 
 
 def _pool(model: TfliteModel, op: Operator, kind: str) -> tuple[str, int, dict[str, float]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import nnls
+from scipy.optimize import nnls  # type: ignore[import-untyped]
 
 from .costmodel import CostModel, variables
 from .features import LayerFeatures
@@ -47,14 +47,23 @@ def read_measurements(data: dict[str, Any]) -> list[ModelMeasurement]:
     out = []
     for m in data["models"]:
         rows = tuple(
-            Row(m["model"], int(n["node"]), str(n["features"]["kernel"]),
+            Row(
+                m["model"],
+                int(n["node"]),
+                str(n["features"]["kernel"]),
                 {k: float(v) for k, v in n["features"]["counts"].items()},
-                float(n["instructions"]))  # fmt: skip
+                float(n["instructions"]),
+            )
             for n in m["nodes"]
         )
         out.append(
-            ModelMeasurement(m["model"], m["sha256"], float(m["invoke_instructions"]), rows,
-                             not str(m["model"]).startswith("calib_"))  # fmt: skip
+            ModelMeasurement(
+                m["model"],
+                m["sha256"],
+                float(m["invoke_instructions"]),
+                rows,
+                not str(m["model"]).startswith("calib_"),
+            )
         )
     return out
 

@@ -50,6 +50,14 @@ def parse_measured(path: Path, text: str | None = None) -> Measured:
             if m:
                 unit = m.group(1).strip()
             continue
+        if OVERFLOW_RE.search(line):
+            raise InputError(
+                path,
+                f"line {lineno}: the device's profiler table overflowed "
+                "(raise TINYML_TFLM_PROFILER_MAX_EVENTS)",
+            )
+        if total is not None:
+            break  # the table ended with its total line
         if m := ROW_RE.search(line):
             node = int(m.group(1))
             if node in nodes:
@@ -57,10 +65,6 @@ def parse_measured(path: Path, text: str | None = None) -> Measured:
             nodes[node] = (m.group(2), float(m.group(3)))
         elif m := TOTAL_RE.search(line):
             total = float(m.group(1))
-            break
-        elif OVERFLOW_RE.search(line):
-            raise InputError(path, f"line {lineno}: the device's profiler table overflowed "
-                             "(raise TINYML_TFLM_PROFILER_MAX_EVENTS)")  # fmt: skip
         elif line and "," in line and line[0].isdigit():
             raise InputError(path, f"line {lineno}: not a 'node,op,count' row: {line[:60]!r}")
     if unit is None:
@@ -75,11 +79,13 @@ def match_model(measured: Measured, model: TfliteModel, path: Path) -> dict[int,
     ops = model.operators
     if sorted(measured.nodes) != list(range(len(ops))):
         raise InputError(
-            path, f"{len(measured.nodes)} node rows for a model of {len(ops)} operators "
+            path,
+            f"{len(measured.nodes)} node rows for a model of {len(ops)} operators "
             "(a different model, or a model with subgraphs)",
-        )  # fmt: skip
+        )
     for node, (op, _) in sorted(measured.nodes.items()):
         if op != ops[node].name:
-            raise InputError(path, f"node {node} is {op} on the device, {ops[node].name} in "
-                             "the model")  # fmt: skip
+            raise InputError(
+                path, f"node {node} is {op} on the device, {ops[node].name} in the model"
+            )
     return {node: cost for node, (_, cost) in measured.nodes.items()}

@@ -28,10 +28,16 @@ def print_profile(console: Console, profile: Profile, measured_scale: float | No
         share = la.instructions / total if total else 0.0
         kernel = la.kernel if la.costed_as == la.kernel else f"{la.kernel} (~{la.costed_as})"
         row = [
-            str(la.index), la.op, kernel, la.inputs, la.outputs, _n(la.params), _n(la.macs),
+            str(la.index),
+            la.op,
+            kernel,
+            la.inputs,
+            la.outputs,
+            _n(la.params),
+            _n(la.macs),
             _n(la.extent_bytes) + (" *" if la.peak else ""),
             f"{_n(la.instructions)} {share:5.1%}",
-        ]  # fmt: skip
+        ]
         if has_measured:
             est = la.instructions * (measured_scale or 1.0)
             row += [_n(la.measured or 0), f"{(la.measured or 0) / est:.2f}" if est else "-"]
@@ -45,11 +51,11 @@ def print_profile(console: Console, profile: Profile, measured_scale: float | No
     lines = [f"inference: {_n(profile.inference)} instructions"]
     if profile.board is not None:
         b = profile.board
+        ms = b.seconds(profile.inference) * 1e3
         lines[0] += (
-            f" = {profile.ms(profile.inference):.2f} ms on {b.name} ({b.core} at "
-            f"{b.clock_hz / 1e6:g} MHz, {b.scale.typical:g} cycles/instruction; "
-            f"{profile.ms(profile.inference) * b.scale.low / b.scale.typical:.2f}.."
-            f"{profile.ms(profile.inference) * b.scale.high / b.scale.typical:.2f} ms)"
+            f" = {ms:.2f} ms on {b.name} ({b.core} at {b.clock_hz / 1e6:g} MHz, "
+            f"{b.scale.typical:g} cycles/instruction; {ms * b.scale.low / b.scale.typical:.2f}.."
+            f"{ms * b.scale.high / b.scale.typical:.2f} ms)"
         )
     if profile.pipeline is not None and profile.window is not None:
         p = profile.pipeline
@@ -72,7 +78,9 @@ def print_profile(console: Console, profile: Profile, measured_scale: float | No
         est = sum(la.instructions for la in profile.layers) * (measured_scale or 1.0)
         lines.append(
             f"measured: {_n(measured)} {profile.measured_unit} over the layers, estimate "
-            f"{_n(est)} ({(est - measured) / measured:+.1%})" if measured else "measured: 0"
+            f"{_n(est)} ({(est - measured) / measured:+.1%})"
+            if measured
+            else "measured: 0"
         )
     for line in lines:
         console.print(line)
@@ -95,8 +103,13 @@ def profile_png(profile: Profile) -> bytes:
     ax.set_ylabel("thousand instructions (Cortex-M4F)")
     ax.set_xticks(x, labels, rotation=60, ha="right", fontsize=7)
     ax2 = ax.twinx()
-    ax2.step(x, [la.extent_bytes / 1024 for la in layers], where="mid", color="#ff7f0e",
-             label="arena in use (KiB)")  # fmt: skip
+    ax2.step(
+        x,
+        [la.extent_bytes / 1024 for la in layers],
+        where="mid",
+        color="#ff7f0e",
+        label="arena in use (KiB)",
+    )
     ax2.set_ylabel("arena in use while it runs (KiB)")
     ax2.set_ylim(bottom=0)
     handles = ax.get_legend_handles_labels()

@@ -35,12 +35,19 @@ class Layer:
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
-            "index": self.index, "op": self.op, "kernel": self.kernel,
-            "costed_as": self.costed_as, "inputs": self.inputs, "outputs": self.outputs,
-            "params": self.params, "macs": self.macs, "live_bytes": self.live_bytes,
-            "extent_bytes": self.extent_bytes, "peak": self.peak,
+            "index": self.index,
+            "op": self.op,
+            "kernel": self.kernel,
+            "costed_as": self.costed_as,
+            "inputs": self.inputs,
+            "outputs": self.outputs,
+            "params": self.params,
+            "macs": self.macs,
+            "live_bytes": self.live_bytes,
+            "extent_bytes": self.extent_bytes,
+            "peak": self.peak,
             "instructions": round(self.instructions),
-        }  # fmt: skip
+        }
         if self.measured is not None:
             d["measured"] = self.measured
         return d
@@ -105,19 +112,22 @@ class Profile:
         if self.pipeline is not None and self.window is not None and self.per_second is not None:
             p = self.pipeline
             d["pipeline"] = {
-                "name": p.name, "windows_per_second": p.windows_per_second,
+                "name": p.name,
+                "windows_per_second": p.windows_per_second,
                 "features_instructions_per_window": round(p.features_per_window),
                 "decision_instructions_per_window": round(p.decision_per_window),
-            }  # fmt: skip
+            }
             totals["window_instructions"] = round(self.window)
             totals["second_instructions"] = round(self.per_second)
         if self.board is not None:
             b = self.board
             d["board"] = {
-                "name": b.name, "core": b.core, "clock_hz": b.clock_hz,
+                "name": b.name,
+                "core": b.core,
+                "clock_hz": b.clock_hz,
                 "cycles_per_m4f_instruction": b.scale.typical,
                 "range": [b.scale.low, b.scale.high],
-            }  # fmt: skip
+            }
             totals["inference_ms"] = self.ms(self.inference)
             if self.window is not None:
                 totals["window_ms"] = self.ms(self.window)
@@ -148,10 +158,8 @@ def read_model(path: Path) -> TfliteModel:
 
 
 def pipeline_cost(cfg: PipelineConfig, features: FeatureCostModel) -> PipelineCost:
-    if cfg.kind is Kind.LOGMEL:
-        hop = cfg.clip_len  # one clip per inference
-    else:
-        hop = cfg.hop or cfg.window_len
+    # A log-mel model sees one clip per inference; a spectral one a window every hop.
+    hop = cfg.clip_len if cfg.kind is Kind.LOGMEL else (cfg.hop or cfg.window_len)
     return PipelineCost(
         cfg.name or "pipeline",
         features.window_instructions(cfg),
@@ -179,17 +187,30 @@ def build_profile(
         instructions, used = cost.layer_cost(f)
         layers.append(
             Layer(
-                index=f.index, op=f.op, kernel=f.kernel, costed_as=used,
+                index=f.index,
+                op=f.op,
+                kernel=f.kernel,
+                costed_as=used,
                 inputs=_shapes(f.input_shapes, f.input_types),
                 outputs=_shapes(f.output_shapes, f.output_types),
-                params=f.params, macs=f.macs, live_bytes=live.live[i],
-                extent_bytes=live.extent[i], peak=(i == live.peak and arena.head > 0),
+                params=f.params,
+                macs=f.macs,
+                live_bytes=live.live[i],
+                extent_bytes=live.extent[i],
+                peak=(i == live.peak and arena.head > 0),
                 instructions=instructions,
                 measured=None if measured is None else measured.get(f.index),
-            )  # fmt: skip
+            )
         )
     inference = cost.invoke_fixed + sum(la.instructions for la in layers)
     return Profile(
-        path, tuple(layers), inference, arena.total, arena.head, arena.total - arena.head,
-        pipeline, board, measured_unit,
-    )  # fmt: skip
+        path,
+        tuple(layers),
+        inference,
+        arena.total,
+        arena.head,
+        arena.total - arena.head,
+        pipeline,
+        board,
+        measured_unit,
+    )
