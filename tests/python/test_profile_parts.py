@@ -90,8 +90,13 @@ def test_csv_of_another_model_is_refused(tmp_path: Path, external_models: Path) 
 
 def test_every_board_profile_loads_with_sources() -> None:
     boards = known_boards()
-    assert {"nrf52840dk/nrf52840", "nucleo_u575zi_q", "esp32s3_devkitc", "mps2/an386",
-            "nucleo_h743zi"} <= set(boards)  # fmt: skip
+    assert {
+        "nrf52840dk/nrf52840",
+        "nucleo_u575zi_q",
+        "esp32s3_devkitc",
+        "mps2/an386",
+        "nucleo_h743zi",
+    } <= set(boards)
     for name in boards:
         board = find_board(name)
         assert board.sources and board.core in CORES and board.clock_hz > 0

@@ -119,7 +119,7 @@ def _depthwise(model: TfliteModel, op: Operator) -> tuple[str, int, dict[str, fl
         kind = "dw_3x3" if (k_h, k_w) == (3, 3) and pad_h <= 1 and pad_w <= 1 else "dw_opt"
     else:
         kind = "dw"
-    counts = {
+    counts: dict[str, float] = {
         "calls": 1,
         "macs": macs,
         "out": pixels * cout,
