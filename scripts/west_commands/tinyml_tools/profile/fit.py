@@ -40,7 +40,7 @@ class ModelMeasurement:
     sha256: str
     invoke_instructions: float
     rows: tuple[Row, ...]
-    real: bool  # a model users ship (scored), not a synthetic calibration network
+    real: bool  # a quantized model users ship (scored), not a calibration network
 
 
 def read_measurements(data: dict[str, Any]) -> list[ModelMeasurement]:
@@ -56,14 +56,11 @@ def read_measurements(data: dict[str, Any]) -> list[ModelMeasurement]:
             )
             for n in m["nodes"]
         )
+        # Scored: the int8 (and int16x8) models users ship; not the synthetic calibration
+        # networks, not float models (no CMSIS-NN, outside what the manifest accepts).
+        real = not str(m["model"]).startswith("calib_") and all(r.kernel != "float" for r in rows)
         out.append(
-            ModelMeasurement(
-                m["model"],
-                m["sha256"],
-                float(m["invoke_instructions"]),
-                rows,
-                not str(m["model"]).startswith("calib_"),
-            )
+            ModelMeasurement(m["model"], m["sha256"], float(m["invoke_instructions"]), rows, real)
         )
     return out
 
