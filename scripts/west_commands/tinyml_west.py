@@ -54,3 +54,11 @@ class MemReport(_TinymlWestCommand):
 
 class Replay(_TinymlWestCommand):
     COMMAND_NAME = "replay"
+
+
+class Profile(_TinymlWestCommand):
+    COMMAND_NAME = "profile"
+
+
+class Power(_TinymlWestCommand):
+    COMMAND_NAME = "power"

@@ -45,6 +45,8 @@ OPDATA_BYTES: dict[int, int] = {
     schema.BuiltinOperator.MAX_POOL_2D: 36,
     schema.BuiltinOperator.SOFTMAX: 64,
     schema.BuiltinOperator.MEAN: 44,
+    schema.BuiltinOperator.ADD: 64,  # kernels/cmsis_nn/add.cc OpData (measured: knock)
+    schema.BuiltinOperator.MUL: 48,  # OpDataMul (mul_common.cc)
     schema.BuiltinOperator.RESHAPE: 0,
     schema.BuiltinOperator.SQUEEZE: 0,
     schema.BuiltinOperator.EXPAND_DIMS: 0,
@@ -65,6 +67,16 @@ PARAMS_BYTES: dict[int, int] = {
     schema.BuiltinOperator.MUL: 1,
 }
 PARAMS_DEFAULT = 40
+# UNIDIRECTIONAL_SEQUENCE_LSTM (kernels/cmsis_nn): OpData (TFLM's OpDataLSTM + CMSIS-NN's
+# cmsis_nn_lstm_params), then eight per-gate int32 (int64 for int16 activations) vectors of
+# cell units (effective biases / kernel sums) from CMSIS_NN_PortOpData.
+OPDATA_LSTM = 852  # measured: the tail of mnist_lstm and a synthetic LSTM, both exact
+LSTM_GATE_VECTORS = 8
+# While an LSTM's Prepare runs, LstmTensors holds a temporary TfLiteTensor (with quantization
+# copied for the ones that have it) for each of its 24 inputs in the head. A floor: on every
+# LSTM measured, head + tail set the arena, which bounds this at 1,164 B.
+LSTM_PREPARE_TEMP = 1024
+INT16_SOFTMAX_LUT = 2 * 513 * 2  # exp and 1/(1+x) tables of int16 softmax (softmax_common.cc)
 PER_CHANNEL_OPS = {
     schema.BuiltinOperator.CONV_2D,
     schema.BuiltinOperator.DEPTHWISE_CONV_2D,
@@ -187,8 +199,27 @@ def lower_bound(buffers: list[Buffer]) -> int:
     return max((sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0)
 
 
+def _lstm_tail(model: TfliteModel, op: Operator) -> int:
+    from .cmsis_nn_scratch import lstm_units
+
+    try:
+        _, units = lstm_units(model, op)
+    except (ValueError, IndexError):
+        return align(OPDATA_LSTM)
+    wide = model.tensors[op.inputs[0]].type == schema.TensorType.INT16
+    return align(OPDATA_LSTM) + LSTM_GATE_VECTORS * align((8 if wide else 4) * units)
+
+
 def _op_tail(model: TfliteModel, op: Operator) -> int:
+    if op.code == schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM:
+        return _lstm_tail(model, op) + PARAMS_BYTES.get(op.code, PARAMS_DEFAULT)
     bytes_ = align(OPDATA_BYTES.get(op.code, OPDATA_DEFAULT))
+    if (
+        op.code == schema.BuiltinOperator.SOFTMAX
+        and op.inputs
+        and model.tensors[op.inputs[0]].type == schema.TensorType.INT16
+    ):
+        bytes_ += 2 * align(INT16_SOFTMAX_LUT // 2)
     if op.code in PER_CHANNEL_OPS and op.outputs and model.tensors[op.outputs[0]].shape:
         channels = model.tensors[op.outputs[0]].shape[-1]
         bytes_ += 2 * align(4 * channels)  # per-channel multipliers and shifts
@@ -214,6 +245,7 @@ def tail_bytes(model: TfliteModel, n_scratch: int) -> int:
         + align(4 * len(model.outputs))
         + align(SIZEOF_SCRATCH_HANDLE * n_scratch)
         + sum(_op_tail(model, op) for op in model.operators)
+        + sum(align(t.nbytes) for t in model.tensors if t.is_variable)
     )
 
 
@@ -240,7 +272,14 @@ def estimate_arena(model: TfliteModel) -> ArenaEstimate:
         + align(SIZEOF_SCRATCH_REQUEST * n_scratch)
         + PLANNING_SLACK
     )
-    total = align(max(head + tail, planning))
+    # Kernels whose Prepare holds many temporary tensors at once (LSTM) need that much room in
+    # the head before the plan exists, on top of the tail allocated so far.
+    prepare = tail + max(
+        (LSTM_PREPARE_TEMP for op in model.operators
+         if op.code == schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM),
+        default=0,
+    )
+    total = align(max(head + tail, planning, prepare))
     return ArenaEstimate(
         total=total,
         head=head,

@@ -13,6 +13,14 @@ Each function mirrors the ``arm_*_get_buffer_size`` function of CMSIS-NN that TF
 - FULLY_CONNECTED: ``arm_fully_connected_s8_get_buffer_size_dsp`` = 0.
 - MEAN (TFLM's reference ``reduce_common.cc``, no CMSIS-NN kernel): for int8, an int32
   accumulator per output element, then an int per input dimension and one per reduced axis.
+
+int16 activations (16x8 models): CONV_2D ``arm_convolve_wrapper_s16_get_buffer_size`` =
+2 * cin * kw * kh * sizeof(int16), 1x1 included; DEPTHWISE_CONV_2D none (TFLM requests a buffer
+for int8 inputs only); AVERAGE_POOL_2D ``arm_avgpool_s16_get_buffer_size`` = channels * 4.
+FULLY_CONNECTED int8 whose output has more than 2 dimensions and a depth divisible by 4 runs as
+a 1x1 convolution: with per-tensor weights TFLM requests 2 * output depth * sizeof(int32) for
+the faked per-channel multipliers. UNIDIRECTIONAL_SEQUENCE_LSTM (``kernels/cmsis_nn``): three
+int16 buffers of batch * cell units for an int16 cell state (four otherwise).
 """
 
 from __future__ import annotations
@@ -64,7 +72,25 @@ def scratch_requests(model: TfliteModel, op: Operator) -> list[int]:
         return []
 
 
+def _type(model: TfliteModel, index: int) -> int:
+    return model.tensors[index].type if index >= 0 else -1
+
+
+def lstm_units(model: TfliteModel, op: Operator) -> tuple[int, int]:
+    """(batch, cell units) of an UNIDIRECTIONAL_SEQUENCE_LSTM, from its cell state tensor."""
+    cell = _dims(model, op.inputs[19]) if len(op.inputs) > 19 else ()
+    if len(cell) < 2:
+        raise ValueError("LSTM without a 2-D cell state")
+    return cell[0], cell[1]
+
+
 def _requests(model: TfliteModel, op: Operator) -> list[int]:
+    if op.code == schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM:
+        batch, units = lstm_units(model, op)
+        cell_type = _type(model, op.inputs[19])
+        elem = 2 if cell_type == schema.TensorType.INT16 else 4
+        count = 3 if cell_type == schema.TensorType.INT16 else 4
+        return [batch * units * elem] * count
     if op.code == schema.BuiltinOperator.MEAN:
         out_elems = math.prod(_dims(model, op.outputs[0]))
         rank = len(_dims(model, op.inputs[0]))
@@ -76,14 +102,24 @@ def _requests(model: TfliteModel, op: Operator) -> list[int]:
 
 def _single_scratch(model: TfliteModel, op: Operator) -> int:
     code = op.code
+    int16 = _type(model, op.inputs[0]) == schema.TensorType.INT16
+    if code == schema.BuiltinOperator.FULLY_CONNECTED:
+        return _fc_scratch(model, op)
     if code == schema.BuiltinOperator.CONV_2D:
         n, in_h, in_w, cin = _dims(model, op.inputs[0])
         _, k_h, k_w, _ = _dims(model, op.inputs[1])
+        if int16:
+            bias = _type(model, op.inputs[2]) if len(op.inputs) > 2 else -1
+            if bias in (schema.TensorType.INT64, -1):
+                return 2 * cin * k_w * k_h * 2
+            return 0  # int32 bias: TFLM's reference kernel, no buffer
         pad_h, pad_w = _padding(op.options, in_h, in_w, k_h, k_w)
         if k_h == 1 and k_w == 1 and pad_h == 0 and pad_w == 0:
             return 0  # 1x1: arm_convolve_1x1_s8(_fast) needs no buffer in the GCC/DSP build
         return 2 * _align4(k_w * k_h * cin) * 2
     if code == schema.BuiltinOperator.DEPTHWISE_CONV_2D:
+        if int16:
+            return 0
         n, in_h, in_w, cin = _dims(model, op.inputs[0])
         _, k_h, k_w, cout = _dims(model, op.inputs[1])
         opts = op.options
@@ -96,4 +132,15 @@ def _single_scratch(model: TfliteModel, op: Operator) -> int:
         return cin * k_w * k_h * 2
     if code == schema.BuiltinOperator.AVERAGE_POOL_2D:
         return _dims(model, op.outputs[0])[-1] * 4
+    return 0
+
+
+def _fc_scratch(model: TfliteModel, op: Operator) -> int:
+    if _type(model, op.inputs[0]) != schema.TensorType.INT8:
+        return 0
+    weights = model.tensors[op.inputs[1]]
+    depth = weights.shape[-1] if weights.shape else 0
+    out_rank = len(_dims(model, op.outputs[0]))
+    if out_rank > 2 and depth % 4 == 0 and len(weights.scales) <= 1:
+        return 2 * weights.shape[0] * 4
     return 0

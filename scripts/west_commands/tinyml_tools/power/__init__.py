@@ -1,0 +1,1 @@
+"""`west power`: energy per inference and window, battery life, and what dominates."""

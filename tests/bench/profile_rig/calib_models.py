@@ -1,0 +1,171 @@
+"""Synthetic calibration models for the profile rig (int8, plus int16x8 and LSTM).
+
+The cost model of `west profile` is fitted per operator kind; the real models alone show each
+kernel at a handful of shapes. These seeded random networks (Conv1D/Conv2D of several kernel
+sizes, strides and channel counts, depthwise, pools, dense, ADD/MUL, softmax, LSTM) widen the
+range. The real models are never fitted on their own layers when their error is reported
+(leave-one-model-out, fit.py).
+
+    python tests/bench/profile_rig/calib_models.py OUT_DIR [--count N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+
+
+def _tf():  # type: ignore[no-untyped-def]
+    import tensorflow as tf
+
+    return tf
+
+
+def _convert(model, shape: tuple[int, ...], int16: bool = False) -> bytes:  # type: ignore[no-untyped-def]
+    tf = _tf()
+    rng = np.random.default_rng(0)
+
+    def rep():  # type: ignore[no-untyped-def]
+        for _ in range(16):
+            yield [rng.normal(0, 1, (1, *shape)).astype(np.float32)]
+
+    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = rep
+    if int16:
+        conv.target_spec.supported_ops = [
+            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+        ]
+        conv.inference_input_type = tf.int16
+        conv.inference_output_type = tf.int16
+    else:
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.inference_input_type = tf.int8
+        conv.inference_output_type = tf.int8
+    return bytes(conv.convert())
+
+
+def cnn2d(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    k = _tf().keras
+    h = int(rng.choice([8, 12, 16, 24, 32]))
+    w = int(rng.choice([8, 12, 16, 24, 32]))
+    c = int(rng.choice([1, 2, 3, 4, 8]))
+    shape = (h, w, c)
+    x = inp = k.Input(shape, batch_size=1)
+    for _ in range(int(rng.integers(3, 6))):
+        kind = rng.choice(["conv", "conv", "dw", "pw", "pool", "add"])
+        size = int(rng.choice([1, 3, 5])) if kind == "conv" else 3
+        stride = int(rng.choice([1, 1, 2])) if x.shape[1] >= 6 and x.shape[2] >= 6 else 1
+        pad = str(rng.choice(["same", "valid"])) if x.shape[1] > 5 and x.shape[2] > 5 else "same"
+        if kind == "conv":
+            x = k.layers.Conv2D(
+                int(rng.choice([4, 8, 12, 16, 24, 32])), size, stride, pad, activation="relu"
+            )(x)
+        elif kind == "dw":
+            x = k.layers.DepthwiseConv2D(
+                int(rng.choice([3, 5])) if x.shape[1] > 5 else 3,
+                stride,
+                "same",
+                depth_multiplier=int(rng.choice([1, 1, 2])),
+                activation="relu",
+            )(x)
+        elif kind == "pw":
+            x = k.layers.Conv2D(int(rng.choice([8, 16, 32, 48])), 1, activation="relu")(x)
+        elif kind == "pool" and x.shape[1] >= 4 and x.shape[2] >= 4:
+            layer = k.layers.AveragePooling2D if rng.random() < 0.5 else k.layers.MaxPooling2D
+            x = layer(2)(x)
+        elif kind == "add":
+            y = k.layers.Conv2D(int(x.shape[-1]), 3, padding="same")(x)
+            x = k.layers.Add()([x, y]) if rng.random() < 0.6 else k.layers.Multiply()([x, y])
+    pool = rng.random() < 0.5
+    x = k.layers.GlobalAveragePooling2D()(x) if pool else k.layers.Flatten()(x)
+    x = k.layers.Dense(int(rng.choice([4, 8, 10, 16])), activation="softmax")(x)
+    return k.Model(inp, x), shape
+
+
+def cnn1d(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    k = _tf().keras
+    n = int(rng.choice([32, 64, 100, 128, 256]))
+    c = int(rng.choice([1, 3, 6, 8]))
+    shape = (n, c)
+    x = inp = k.Input(shape, batch_size=1)
+    for _ in range(int(rng.integers(2, 5))):
+        kind = rng.choice(["conv", "conv", "pool", "add"])
+        if kind == "conv":
+            x = k.layers.Conv1D(
+                int(rng.choice([4, 8, 12, 16, 24, 32])),
+                int(rng.choice([3, 5, 7, 9])),
+                int(rng.choice([1, 2])),
+                str(rng.choice(["same", "valid"])),
+                activation="relu",
+            )(x)
+        elif kind == "pool" and x.shape[1] >= 4:
+            layer = k.layers.AveragePooling1D if rng.random() < 0.5 else k.layers.MaxPooling1D
+            x = layer(2)(x)
+        elif kind == "add":
+            y = k.layers.Conv1D(int(x.shape[-1]), 3, padding="same")(x)
+            x = k.layers.Add()([x, y]) if rng.random() < 0.6 else k.layers.Multiply()([x, y])
+    x = k.layers.GlobalAveragePooling1D()(x) if rng.random() < 0.5 else k.layers.Flatten()(x)
+    x = k.layers.Dense(int(rng.choice([16, 32])), activation="relu")(x)
+    x = k.layers.Dense(int(rng.choice([2, 4, 8])), activation="softmax")(x)
+    return k.Model(inp, x), shape
+
+
+def dense(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    k = _tf().keras
+    n = int(rng.choice([10, 32, 64, 128, 250, 490, 640]))
+    x = inp = k.Input((n,), batch_size=1)
+    for _ in range(int(rng.integers(2, 5))):
+        x = k.layers.Dense(int(rng.choice([8, 16, 32, 64, 128, 256])), activation="relu")(x)
+    x = k.layers.Dense(int(rng.choice([2, 4, 12])), activation="softmax")(x)
+    return k.Model(inp, x), (n,)
+
+
+def lstm(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    import tf_keras as k  # Keras 3's LSTM crashes the converter; tf_keras converts it
+
+    t = int(rng.choice([8, 16, 28]))
+    f = int(rng.choice([8, 16, 28]))
+    x = inp = k.Input((t, f), batch_size=1)
+    x = k.layers.LSTM(int(rng.choice([8, 16, 20, 32])))(x)
+    x = k.layers.Dense(int(rng.choice([4, 10])), activation="softmax")(x)
+    return k.Model(inp, x), (t, f)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--count", type=int, default=8, help="CNNs of each kind (2D, 1D)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    _tf().keras.utils.set_random_seed(1)
+    plan = (
+        [("cnn2d", cnn2d, i, False) for i in range(args.count)]
+        + [("cnn1d", cnn1d, i, False) for i in range(args.count)]
+        + [("dense", dense, i, False) for i in range(3)]
+        + [("lstm", lstm, i, False) for i in range(2)]
+        + [("cnn2d_i16", cnn2d, 100 + i, True) for i in range(2)]
+        + [("dense_i16", dense, 100, True), ("cnn1d_i16", cnn1d, 100, True)]
+    )
+    for name, build, seed, int16 in plan:
+        path = args.out / f"calib_{name}_{seed}.tflite"
+        if path.exists():
+            continue
+        model, shape = build(np.random.default_rng(seed))
+        try:
+            path.write_bytes(_convert(model, shape, int16))
+        except Exception as err:
+            print(f"skip {path.name}: {str(err).splitlines()[0][:100]}", file=sys.stderr)
+            continue
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
