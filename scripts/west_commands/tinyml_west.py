@@ -51,3 +51,11 @@ class MemReport(_TinymlWestCommand):
 
 class Replay(_TinymlWestCommand):
     COMMAND_NAME = "replay"
+
+
+class Field(_TinymlWestCommand):
+    COMMAND_NAME = "field"
+
+
+class Release(_TinymlWestCommand):
+    COMMAND_NAME = "release"

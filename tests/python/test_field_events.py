@@ -39,7 +39,12 @@ HAND_MADE = bytes.fromhex(
 )
 
 
-def _summary(seq: int, t: int, flags: Flags = Flags(0), features: tuple = ()) -> EventSummary:
+NO_FLAGS = Flags(0)
+
+
+def _summary(
+    seq: int, t: int, flags: Flags = NO_FLAGS, features: tuple[FeatureSummary, ...] = ()
+) -> EventSummary:
     return EventSummary(
         seq=seq,
         time_s=t,

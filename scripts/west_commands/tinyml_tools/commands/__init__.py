@@ -20,7 +20,8 @@ class Command:
 
 
 # Module names under tinyml_tools.commands; each defines COMMAND.
-_COMMAND_MODULES = ("model_pack", "memreport", "replay")
+_COMMAND_MODULES: tuple[str, ...] = ("model_pack", "memreport", "replay")
+_COMMAND_MODULES += ("field", "release")  # issue 16: the field loop
 
 
 def all_commands() -> list[Command]:
