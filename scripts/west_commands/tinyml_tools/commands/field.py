@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,9 @@ def _version(text: str, what: str) -> int:
 def _pull(args: argparse.Namespace) -> int:
     from ..fieldloop import pull
 
-    if args.capture == "-":
-        result = pull.assemble(sys.stdin)
+    if args.capture == "-":  # a serial capture may hold any bytes: never a decode error
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="ascii", errors="replace")
+        result = pull.assemble(stdin)
     else:
         path = Path(args.capture)
         if not path.is_file():

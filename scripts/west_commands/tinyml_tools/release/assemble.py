@@ -208,6 +208,10 @@ def assemble(inputs: ReleaseInputs, progress: Callable[[str], None] | None = Non
             shutil.copy2(files.elf, stage / "firmware" / files.elf.name)
         image_sha = _sha256(files.image)
         fw = _firmware_entry(inputs, parsed, files.image.name, image_sha, files.elf)
+        for path, pkg in zip(inputs.packages, parsed, strict=True):
+            verdict = compat.fits(compat.model_entry(path.stem, "", pkg, ()), fw)
+            if not verdict.ok:
+                raise CheckFailed(f"{path}: does not run on this firmware: {verdict.reason}")
         figures: dict[str, Any] = {}
         if files.elf is not None:
             say("memory report")
@@ -223,11 +227,7 @@ def assemble(inputs: ReleaseInputs, progress: Callable[[str], None] | None = Non
             notes_lines.append("profile: the `profile` command was not available; no profile")
         for name, path, pkg in zip(names, inputs.packages, parsed, strict=True):
             shutil.copy2(path, stage / "models" / path.name)
-            entry = compat.model_entry(name, f"models/{path.name}", pkg, ())
-            verdict = compat.fits(entry, fw)
-            if not verdict.ok:
-                raise CheckFailed(f"{path}: does not run on this firmware: {verdict.reason}")
-            models.append(entry)
+            models.append(compat.model_entry(name, f"models/{path.name}", pkg, ()))
             golden = inputs.golden or path.parent / "golden"
             say(f"replay of {name} on {golden}")
             found = _replay_figures(name, path, golden, stage)
