@@ -244,3 +244,14 @@ def test_replay_of_a_pulled_recording_matches_the_original(tmp_path: Path, repo:
     before = session.run(src, knock / "knock.pkg").to_json()
     after = session.run(pulled, knock / "knock.pkg").to_json()
     assert after["events"] == before["events"] and len(before["events"]) >= 2
+
+
+def test_capture_without_frames_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capture = tmp_path / "boot.log"
+    capture.write_bytes(b"*** Booting Zephyr OS ***\n\xff\xfe binary noise\n")
+    assert main(["field", "pull", str(capture), "-o", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "boot.log" in err[0] and "no @TR1: lines" in err[0]
+    assert not (tmp_path / "o").exists()

@@ -89,6 +89,7 @@ def _version(text: str, what: str) -> int:
 
 def _pull(args: argparse.Namespace) -> int:
     from ..fieldloop import pull
+    from ..fieldloop.recstream import PREFIX
 
     if args.capture == "-":  # a serial capture may hold any bytes: never a decode error
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="ascii", errors="replace")
@@ -102,6 +103,8 @@ def _pull(args: argparse.Namespace) -> int:
                 result = pull.assemble(fh)
         except OSError as err:
             raise InputError(path, f"cannot read ({err.strerror})") from None
+    if result.frames == 0 and not result.issues:
+        raise InputError(args.capture, f"no {PREFIX} lines (is the device in recording mode?)")
     pull.write(result, Path(args.out), args.prefix, args.format, args.session, args.negatives)
     data: dict[str, Any] = {
         "frames": result.frames,
