@@ -62,3 +62,11 @@ class Profile(_TinymlWestCommand):
 
 class Power(_TinymlWestCommand):
     COMMAND_NAME = "power"
+
+
+class Field(_TinymlWestCommand):
+    COMMAND_NAME = "field"
+
+
+class Release(_TinymlWestCommand):
+    COMMAND_NAME = "release"

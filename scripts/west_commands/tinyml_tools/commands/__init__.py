@@ -20,7 +20,15 @@ class Command:
 
 
 # Module names under tinyml_tools.commands; each defines COMMAND.
-_COMMAND_MODULES = ("model_pack", "memreport", "replay", "profile", "power")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "model_pack",
+    "memreport",
+    "replay",
+    "profile",
+    "power",
+    "field",
+    "release",
+)
 
 
 def all_commands() -> list[Command]:

@@ -1,0 +1,1 @@
+"""Releases: the folder a release ships, and its compatibility matrix (docs/release.md)."""
