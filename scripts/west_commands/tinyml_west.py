@@ -51,3 +51,11 @@ class MemReport(_TinymlWestCommand):
 
 class Replay(_TinymlWestCommand):
     COMMAND_NAME = "replay"
+
+
+class Dataset(_TinymlWestCommand):
+    COMMAND_NAME = "dataset"
+
+
+class Train(_TinymlWestCommand):
+    COMMAND_NAME = "train"

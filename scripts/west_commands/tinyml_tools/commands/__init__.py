@@ -20,7 +20,7 @@ class Command:
 
 
 # Module names under tinyml_tools.commands; each defines COMMAND.
-_COMMAND_MODULES = ("model_pack", "memreport", "replay")
+_COMMAND_MODULES = ("model_pack", "memreport", "replay", "dataset", "train")
 
 
 def all_commands() -> list[Command]:

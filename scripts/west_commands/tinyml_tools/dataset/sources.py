@@ -85,8 +85,9 @@ def _read_samples(path: Path, meta: dict[str, Any]) -> Recording:
     counts = table[:, 1:] / float(meta["scale"])
     if not np.all(np.isfinite(counts)):
         raise InputError(path, "holds a value that is not a finite number")
-    worst = float(np.max(np.abs(counts))) if counts.size else 0.0
-    if worst > recording_io.INT16_MAX + 0.5:
+    low, high = (float(counts.min()), float(counts.max())) if counts.size else (0.0, 0.0)
+    worst = high if high > -low else low
+    if high > recording_io.INT16_MAX + 0.5 or low < recording_io.INT16_MIN - 0.5:
         raise InputError(
             path,
             f"a value of {worst * float(meta['scale']):g} {meta.get('units', '')} is "

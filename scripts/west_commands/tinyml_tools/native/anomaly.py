@@ -39,7 +39,9 @@ class NativeAnomaly:
         check("tinyml_anomaly_check", library().tinyml_anomaly_check(ctypes.byref(self._cfg)))
         self.n_values = n_values
 
-    def error_q8(self, model_input: npt.NDArray[np.int8], model_output: npt.NDArray[np.int8]) -> int:
+    def error_q8(
+        self, model_input: npt.NDArray[np.int8], model_output: npt.NDArray[np.int8]
+    ) -> int:
         a = np.ascontiguousarray(model_input.reshape(-1), np.int8)
         b = np.ascontiguousarray(model_output.reshape(-1), np.int8)
         out = ctypes.c_uint32()

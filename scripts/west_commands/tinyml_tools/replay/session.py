@@ -140,6 +140,9 @@ def run(
     for name, rec_path, lab_path in items:
         rec = recording_io.read(rec_path)
         events = labels_io.read(lab_path) if lab_path is not None else None
+        if events is not None and info.is_anomaly:
+            # an anomaly model reports one class: every labelled event is an anomaly
+            events = [LabeledEvent(e.start, e.end, info.labels[1]) for e in events]
         if progress is not None and len(items) > 1:
             progress(f"replaying {rec_path.name} ({rec.seconds:.0f} s)")
         result = device.replay(rec, rec_path)
