@@ -154,7 +154,8 @@ def test_split_by_session_has_no_leakage_and_is_reproducible(
     parts = one["parts"]
     assert isinstance(parts, dict)
     assert {p: sorted(v["recordings"]) for p, v in parts.items()} == {
-        p: sorted(v["recordings"]) for p, v in two["parts"].items()  # type: ignore[attr-defined]
+        p: sorted(v["recordings"])
+        for p, v in two["parts"].items()  # type: ignore[attr-defined]
     }
     sessions = [set(v["sessions"]) for v in parts.values()]
     assert sessions[0] and sessions[1] and not sessions[0] & sessions[1]

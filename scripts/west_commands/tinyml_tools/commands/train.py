@@ -54,6 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--min-overlap", type=float, default=0.5,
         help="share of an event an input must cover to be labelled with it",
     )  # fmt: skip
+    parser.add_argument(
+        "--max-background", type=int, default=20000,
+        help="background inputs kept for training (a seeded random subset)",
+    )  # fmt: skip
     target = parser.add_mutually_exclusive_group()
     target.add_argument("--max-false-triggers-per-hour", type=float, help="default 1")
     target.add_argument("--min-recall", type=float, help="0..1")
@@ -76,8 +80,11 @@ class _RichUi:
         if self.quiet:
             yield lambda advance, text: None
             return
-        columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                   TimeElapsedColumn(), TextColumn("{task.fields[info]}"))  # fmt: skip
+        columns = (
+            TextColumn("{task.description}"), BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+            TextColumn("{task.fields[info]}"),
+        )  # fmt: skip
         with Progress(*columns, console=err_console, transient=False) as progress:
             task = progress.add_task(description, total=total, info="")
             yield lambda advance, text: progress.update(task, advance=advance, info=text[:60])
@@ -118,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         seed=args.seed,
         min_overlap=args.min_overlap,
+        max_background=args.max_background,
         qat=args.qat,
         target=target,
         detector=Path(args.detector) if args.detector else None,

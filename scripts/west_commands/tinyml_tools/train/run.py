@@ -57,6 +57,7 @@ class TrainOptions:
     learning_rate: float = 3e-3
     seed: int = 1234
     min_overlap: float = 0.5
+    max_background: int = 20000  # background (normal) inputs kept, drawn with the seed
     qat: bool = False
     target: calibrate.Target = field(default_factory=lambda: calibrate.Target(1.0))
     detector: Path | None = None
@@ -171,6 +172,7 @@ def _digest_parts(
             "template": options.template, "frames": options.frames, "epochs": options.epochs,
             "batch_size": options.batch_size, "learning_rate": options.learning_rate,
             "seed": options.seed, "min_overlap": options.min_overlap, "qat": options.qat,
+            "max_background": options.max_background,
             "target": options.target.text(), "channels": channels, "labels": labels,
             "version": options.version,
         },
@@ -272,6 +274,7 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
         d_va = inputs.stack(cfg, f_va, va.events, options.frames, labels, options.min_overlap)
     keep_tr = d_tr.y == 0 if template.kind == AUTOENCODER else d_tr.y >= 0
     keep_va = d_va.y == 0 if template.kind == AUTOENCODER else d_va.y >= 0
+    keep_tr = _cap_background(keep_tr, d_tr.y, options.max_background, options.seed)
     x_tr, y_tr = d_tr.x[keep_tr].astype(np.float32), d_tr.y[keep_tr]
     x_va, y_va = d_va.x[keep_va].astype(np.float32), d_va.y[keep_va]
     if len(x_tr) < 16:
@@ -353,6 +356,20 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
                            labels, det)  # fmt: skip
     model_dir.write_inputs(out, inputs_sha, parts, figures)
     return TrainResult(out, name, False, figures, html)
+
+
+def _cap_background(
+    keep: npt.NDArray[np.bool_], y: npt.NDArray[np.int64], cap: int, seed: int
+) -> npt.NDArray[np.bool_]:
+    """Keep every event input and at most ``cap`` background inputs (neighbouring inputs
+    overlap by all but one frame, so a random subset loses little)."""
+    background = np.flatnonzero(keep & (y == 0))
+    if background.size <= cap:
+        return keep
+    drop = np.random.default_rng(seed).choice(background, background.size - cap, replace=False)
+    out = keep.copy()
+    out[drop] = False
+    return out
 
 
 def _as_other(events: list[LabeledEvent]) -> list[LabeledEvent]:
