@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -55,6 +56,7 @@ def generator(example: str) -> ModuleType:
     if spec is None or spec.loader is None:
         raise TinymlError(f"{path}: cannot load the generator")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -126,6 +128,7 @@ def run_recipes(recipes: Sequence[Recipe], argv: Sequence[str] | None = None) ->
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="retrain even when unchanged")
     args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from ..commands.train import _RichUi
 
     ui = _RichUi(quiet=False)
