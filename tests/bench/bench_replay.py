@@ -38,9 +38,7 @@ def run() -> dict[str, float]:
             assert anomaly is not None
             figures["replay.pump_anomaly.recall"] = anomaly.recall
             figures["replay.pump_anomaly.precision"] = anomaly.precision
-            figures["replay.pump_anomaly.false_triggers_per_hour"] = (
-                anomaly.false_triggers_per_hour
-            )
+            figures["replay.pump_anomaly.false_triggers_per_hour"] = anomaly.false_triggers_per_hour
     start = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "tinyml_tools.replay.demo", "--example", "knock"],

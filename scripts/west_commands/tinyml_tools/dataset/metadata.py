@@ -55,6 +55,12 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     return data
 
 
+def _tag_text(value: str | int | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def check(data: dict[str, Any], where: Path) -> RecordingMeta:
     """Type-check the known fields; InputError naming ``where`` and the field."""
     for key in _TEXT:
@@ -70,7 +76,7 @@ def check(data: dict[str, Any], where: Path) -> RecordingMeta:
                 raise InputError(where, f"metadata '{key}' must be a positive number")
     condition = data.get("condition", {})
     if not isinstance(condition, dict) or not all(
-        isinstance(v, str | int | float) and not isinstance(v, bool) for v in condition.values()
+        isinstance(v, str | int | float) for v in condition.values()
     ):
         raise InputError(where, "metadata 'condition' must map tag names to text or numbers")
     channels = data.get("channels")
@@ -86,7 +92,7 @@ def check(data: dict[str, Any], where: Path) -> RecordingMeta:
         )
     return RecordingMeta(
         session=data.get("session"),
-        condition={str(k): str(v) for k, v in condition.items()},
+        condition={str(k): _tag_text(v) for k, v in condition.items()},
         units=data.get("units"),
         scale=float(data["scale"]) if "scale" in data else None,
         sample_rate_hz=float(data["sample_rate_hz"]) if "sample_rate_hz" in data else None,

@@ -3,10 +3,10 @@ recordings through the device: C features, the int8 model in TFLM (and, for an a
 the C anomaly score), then the C decision chain (k-of-n confirmation, refractory) for every
 candidate threshold, scored against the labels as ``replay`` scores them.
 
-Targets: at most ``max_false_triggers_per_hour`` (the highest recall that meets it, then the
-highest threshold among equals), or at least ``min_recall`` (the fewest false triggers that
-meets it, then the highest threshold). When no threshold meets the target, the closest one is
-chosen and the result says so.
+Targets: at most ``max_false_triggers_per_hour`` (the highest recall, then precision, that
+meets it), or at least ``min_recall`` (the fewest false triggers that meets it). Among
+thresholds that tie, the middle one is taken (the farthest from both edges of the plateau).
+When no threshold meets the target, the closest one is chosen and the result says so.
 """
 
 from __future__ import annotations
@@ -124,18 +124,33 @@ def evaluate(
     return combine(parts)
 
 
+def _middle(best: list[Candidate]) -> Candidate:
+    """The middle of the thresholds that tie for the best figures: the farthest from both
+    edges, so the least fragile on recordings unlike the validation ones."""
+    ordered = sorted(best, key=lambda c: c.threshold)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def _pick(curve: list[Candidate], target: Target) -> tuple[Candidate, bool]:
     if target.min_recall is not None:
         ok = [c for c in curve if c.recall >= target.min_recall]
         if ok:
-            return min(ok, key=lambda c: (c.false_triggers_per_hour, -c.threshold)), True
-        return max(curve, key=lambda c: (c.recall, -c.false_triggers_per_hour, c.threshold)), False
+            fewest = min(c.false_triggers_per_hour for c in ok)
+            return _middle([c for c in ok if c.false_triggers_per_hour == fewest]), True
+        top = max(c.recall for c in curve)
+        near = [c for c in curve if c.recall == top]
+        fewest = min(c.false_triggers_per_hour for c in near)
+        return _middle([c for c in near if c.false_triggers_per_hour == fewest]), False
     limit = target.max_false_triggers_per_hour
     assert limit is not None
     ok = [c for c in curve if c.false_triggers_per_hour <= limit]
     if ok:
-        return max(ok, key=lambda c: (c.recall, c.precision, c.threshold)), True
-    return min(curve, key=lambda c: (c.false_triggers_per_hour, -c.recall, -c.threshold)), False
+        best = max((c.recall, c.precision) for c in ok)
+        return _middle([c for c in ok if (c.recall, c.precision) == best]), True
+    fewest = min(c.false_triggers_per_hour for c in curve)
+    near = [c for c in curve if c.false_triggers_per_hour == fewest]
+    top = max(c.recall for c in near)
+    return _middle([c for c in near if c.recall == top]), False
 
 
 def calibrate(

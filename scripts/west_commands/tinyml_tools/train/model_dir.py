@@ -141,8 +141,23 @@ def is_current(out: Path, name: str, inputs_sha256: str) -> bool:
     return bool(saved == inputs_sha256)
 
 
-def write_inputs(out: Path, inputs_sha256: str, parts: dict[str, Any], training: Any) -> None:
-    data = {"inputs_sha256": inputs_sha256, "inputs": parts, "training": training}
+def write_inputs(
+    out: Path,
+    inputs_sha256: str,
+    fit_sha256: str,
+    parts: dict[str, Any],
+    training: Any,
+    history: dict[str, list[float]],
+) -> None:
+    """``inputs_sha256`` covers everything (reuse as it is); ``fit_sha256`` what the weights
+    depend on (reuse the weights, choose the thresholds again)."""
+    data = {
+        "inputs_sha256": inputs_sha256,
+        "fit_sha256": fit_sha256,
+        "inputs": parts,
+        "training": training,
+        "history": history,
+    }
     _write_text(out / DIGEST_FILE, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 

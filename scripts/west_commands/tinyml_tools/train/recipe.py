@@ -87,11 +87,12 @@ def build_dataset(recipe: Recipe, ui: Ui) -> Path:
     ui.step(f"{recipe.example}: generating recordings into {sources}")
     parts = write_sources(recipe, sources)
     result = import_files(root, parts, ImportOptions())
-    if result.refused:  # the generator changed: the dataset is a build product, remake it
+    if result.refused and (root / store.INDEX).is_file():
+        # the generator changed: the dataset is a build product, remake it
         shutil.rmtree(root)
         result = import_files(root, parts, ImportOptions())
-        if result.refused:
-            raise result.refused[0]
+    if result.refused:
+        raise result.refused[0]
     ui.step(
         f"{recipe.example}: dataset {root}: {len(result.added)} recordings imported, "
         f"{len(result.unchanged)} unchanged"

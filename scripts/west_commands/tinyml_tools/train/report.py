@@ -21,12 +21,15 @@ from .calibrate import Calibration, Replayed, evaluate
 
 def _curves(path: Path, history: dict[str, list[float]]) -> Path:
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
+    if not history:
+        ax.text(0.5, 0.5, "curves of the original training run not kept", ha="center")
     for key, values in history.items():
         ax.plot(range(1, len(values) + 1), values, label=key)
     ax.set_xlabel("epoch")
     ax.set_yscale("log" if all(v > 0 for vs in history.values() for v in vs) else "linear")
     ax.set_title("training curves")
-    ax.legend(fontsize=8)
+    if history:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

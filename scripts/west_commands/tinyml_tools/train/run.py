@@ -31,7 +31,10 @@ from .fit import FitSettings, fit, standardizer
 from .macs import model_cost
 from .templates import AUTOENCODER, TEMPLATES, Template
 
-_CODE_FILES = ("templates.py", "fit.py", "export.py", "inputs.py", "calibrate.py", "run.py")
+# What the trained weights depend on; the thresholds also depend on calibrate.py and the target,
+# so a change of those alone recalibrates the existing model instead of retraining it.
+_CODE_FILES = ("templates.py", "fit.py", "export.py", "inputs.py", "features.py")
+_CALIBRATION_FILES = ("calibrate.py", "run.py", "model_dir.py")
 # The device's anomaly score is calibrated so that this quantile of normal validation
 # errors scores 0.5 (the lowest threshold a two-class decision can take).
 _NORMAL_QUANTILE = 0.995
@@ -146,10 +149,10 @@ def _labels(options: TrainOptions, template: Template, train: Sequence[Entry]) -
     return [background, *classes]
 
 
-def _code_digest() -> str:
+def _code_digest(files: Sequence[str] = _CODE_FILES) -> str:
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in _CODE_FILES:
+    for name in files:
         h.update(name.encode() + (here / name).read_bytes())
     return h.hexdigest()
 
@@ -173,7 +176,7 @@ def _digest_parts(
             "batch_size": options.batch_size, "learning_rate": options.learning_rate,
             "seed": options.seed, "min_overlap": options.min_overlap, "qat": options.qat,
             "max_background": options.max_background,
-            "target": options.target.text(), "channels": channels, "labels": labels,
+            "channels": channels, "labels": labels,
             "version": options.version,
         },
     }  # fmt: skip
@@ -234,8 +237,20 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
     channels = _channels(options, cfg, [*train_entries, *val_entries])
     labels = _labels(options, template, train_entries)
     parts = _digest_parts(options, train_entries, val_entries, channels, labels)
-    inputs_sha = model_dir.digest(parts)
+    fit_sha = model_dir.digest(parts)
+    calibration = {
+        "target": options.target.text(),
+        "code": _code_digest(_CALIBRATION_FILES),
+        "fit_sha256": fit_sha,
+    }
+    inputs_sha = model_dir.digest(calibration)
     out = options.out
+    saved_fit = _saved(out / model_dir.DIGEST_FILE)
+    reuse_fit = (
+        not options.force
+        and saved_fit.get("fit_sha256") == fit_sha
+        and all(p.is_file() for p in model_dir.tflite_paths(out, name))
+    )
     if not options.force and model_dir.is_current(out, name, inputs_sha):
         saved = json.loads((out / model_dir.DIGEST_FILE).read_text()).get("training", {})
         ui.step(f"{name}: inputs unchanged, reusing {out / (name + '.tflite')}")
@@ -285,22 +300,29 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
     n_out = len(labels) if template.kind != AUTOENCODER else options.frames * cfg.feature_count
     settings = FitSettings(options.epochs, options.batch_size, options.learning_rate,
                            options.seed)  # fmt: skip
-    ui.step(f"{name}: training {template.name} on {len(x_tr)} inputs, {options.epochs} epochs"
-            + (" (quantization-aware)" if options.qat else ""))  # fmt: skip
-    fit_start = time.monotonic()
-    with ui.bar("epochs", options.epochs) as advance:
-        fitted = fit(
-            template, export.quantization_aware if options.qat else None, x_tr, y_tr, x_va, y_va,
-            n_out, norm, settings,
-            lambda epoch, logs: advance(1, "  ".join(f"{k} {v:.3g}" for k, v in logs.items())),
-        )  # fmt: skip
-    fit_seconds = time.monotonic() - fit_start
     int8_path, float_path = model_dir.tflite_paths(out, name)
-    rng = np.random.default_rng(options.seed)
-    rep = x_tr[rng.choice(len(x_tr), size=min(500, len(x_tr)), replace=False)]
-    shape = (options.frames, cfg.feature_count)
-    params = export.export(template, fitted.model, shape, n_out, norm, options.qat, rep,
-                           int8_path, float_path)  # fmt: skip
+    if reuse_fit:
+        ui.step(f"{name}: training inputs unchanged, reusing the trained model; recalibrating")
+        history = {k: list(v) for k, v in saved_fit.get("history", {}).items()}
+        params = int(saved_fit.get("training", {}).get("parameters", 0))
+        fit_seconds = 0.0
+    else:
+        ui.step(f"{name}: training {template.name} on {len(x_tr)} inputs, {options.epochs} "
+                "epochs" + (" (quantization-aware)" if options.qat else ""))  # fmt: skip
+        fit_start = time.monotonic()
+        with ui.bar("epochs", options.epochs) as advance:
+            fitted = fit(
+                template, export.quantization_aware if options.qat else None, x_tr, y_tr, x_va,
+                y_va, n_out, norm, settings,
+                lambda epoch, logs: advance(1, "  ".join(f"{k} {v:.3g}" for k, v in logs.items())),
+            )  # fmt: skip
+        fit_seconds = time.monotonic() - fit_start
+        history = fitted.history
+        rng = np.random.default_rng(options.seed)
+        rep = x_tr[rng.choice(len(x_tr), size=min(500, len(x_tr)), replace=False)]
+        shape = (options.frames, cfg.feature_count)
+        params = export.export(template, fitted.model, shape, n_out, norm, options.qat, rep,
+                               int8_path, float_path)  # fmt: skip
     full_scale = None
     if template.kind == AUTOENCODER:
         tflm = TflmModel(int8_path.read_bytes(), int8_path)
@@ -352,9 +374,9 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
         "seconds": round(seconds, 1),
         "pipeline_id": f"0x{pipeline_id(cfg):08x}",
     }
-    html, _ = report.write(out / "report", f"west train: {name}", figures, fitted.history, cal,
+    html, _ = report.write(out / "report", f"west train: {name}", figures, history, cal,
                            labels, det)  # fmt: skip
-    model_dir.write_inputs(out, inputs_sha, parts, figures)
+    model_dir.write_inputs(out, inputs_sha, fit_sha, parts, figures, history)
     return TrainResult(out, name, False, figures, html)
 
 
@@ -370,6 +392,14 @@ def _cap_background(
     out = keep.copy()
     out[drop] = False
     return out
+
+
+def _saved(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _as_other(events: list[LabeledEvent]) -> list[LabeledEvent]:
