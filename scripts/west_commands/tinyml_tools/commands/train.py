@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError
 from ..output import err_console, print_json, print_table
+from ..train.ui import Ui
 from . import Command
 
 DESCRIPTION = """\
@@ -67,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
 
 
-class _RichUi:
+class _RichUi(Ui):
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
 
@@ -90,6 +91,10 @@ class _RichUi:
             yield lambda advance, text: progress.update(task, advance=advance, info=text[:60])
 
 
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in text.split(",") if c.strip())
+
+
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from ..train import calibrate, features
@@ -107,7 +112,6 @@ def run(args: argparse.Namespace) -> int:
         ),
         min_recall=args.min_recall,
     )  # fmt: skip
-    split = lambda text: tuple(c.strip() for c in text.split(",") if c.strip())  # noqa: E731
     options = TrainOptions(
         dataset=Path(args.dataset),
         pipeline=Path(args.pipeline),
@@ -116,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
         split=args.split,
         name=args.name,
         version=args.version,
-        channels=split(args.channels) if args.channels else None,
-        classes=split(args.classes) if args.classes else None,
+        channels=_names(args.channels) if args.channels else None,
+        classes=_names(args.classes) if args.classes else None,
         background=args.background,
         frames=args.frames,
         epochs=args.epochs,

@@ -22,7 +22,7 @@ def quantization_aware(model: Any) -> Any:
     """Fake-quantize the convolution and dense layers (the standardizing MUL/ADD and the
     elementwise ops stay float in training and are quantized after, from representative
     data)."""
-    import tensorflow_model_optimization as tfmot
+    import tensorflow_model_optimization as tfmot  # type: ignore[import-untyped]
     import tf_keras
 
     quantizable = (tf_keras.layers.Conv1D, tf_keras.layers.Conv2D,

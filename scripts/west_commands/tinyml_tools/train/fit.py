@@ -65,6 +65,8 @@ def fit(
     if wrap is not None:
         model = wrap(model)
     autoencoder = template.kind == AUTOENCODER
+    target_tr: npt.NDArray[Any]
+    target_va: npt.NDArray[Any]
     if autoencoder:
         target_tr = x_train.reshape(len(x_train), -1)
         target_va = x_val.reshape(len(x_val), -1)

@@ -26,7 +26,8 @@ from ..paths import BUILD_DIR, REPO_ROOT
 from ..replay.dataset import write_split
 from .calibrate import Target
 from .features import default_backend
-from .run import TrainOptions, TrainResult, Ui, train
+from .run import TrainOptions, TrainResult, train
+from .ui import Ui
 
 HELDOUT_TAG = ("set", "heldout")
 

@@ -68,7 +68,7 @@ def _histogram(path: Path, runs: Sequence[Replayed], labels: Sequence[str], thr:
         inside.extend(best[hit].tolist())
         outside.extend(best[~hit].tolist())
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
-    bins = np.linspace(0, 1, 41)
+    bins = [float(b) for b in np.linspace(0, 1, 41)]
     ax.hist(outside, bins=bins, alpha=0.6, label=f"outside events ({len(outside)})", log=True)
     ax.hist(inside, bins=bins, alpha=0.6, label=f"inside events ({len(inside)})", log=True)
     ax.axvline(thr, color="k", ls="--", lw=1, label="threshold")

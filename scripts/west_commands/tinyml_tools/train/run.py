@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from . import calibrate, export, features, inputs, model_dir, report
 from .fit import FitSettings, fit, standardizer
 from .macs import model_cost
 from .templates import AUTOENCODER, TEMPLATES, Template
+from .ui import Ui
 
 # What the trained weights depend on; the thresholds also depend on calibrate.py and the target,
 # so a change of those alone recalibrates the existing model instead of retraining it.
@@ -75,17 +75,6 @@ class TrainResult:
     reused: bool
     figures: dict[str, Any] = field(default_factory=dict)
     report: Path | None = None
-
-
-class Ui:
-    """Progress hooks; the command gives a rich one, tests the silent default."""
-
-    def step(self, message: str) -> None:
-        pass
-
-    @contextlib.contextmanager
-    def bar(self, description: str, total: float) -> Iterator[Callable[[float, str], None]]:
-        yield lambda advance, text: None
 
 
 def _name(options: TrainOptions) -> str:
