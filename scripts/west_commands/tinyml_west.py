@@ -70,3 +70,11 @@ class Field(_TinymlWestCommand):
 
 class Release(_TinymlWestCommand):
     COMMAND_NAME = "release"
+
+
+class Dataset(_TinymlWestCommand):
+    COMMAND_NAME = "dataset"
+
+
+class Train(_TinymlWestCommand):
+    COMMAND_NAME = "train"

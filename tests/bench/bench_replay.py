@@ -34,6 +34,12 @@ def run() -> dict[str, float]:
             if value is not None:  # undefined without events or without detections
                 figures[f"replay.{example}.{name}"] = value
         figures[f"replay.{example}.false_triggers_per_hour"] = metrics.false_triggers_per_hour
+        if example == "pump":  # the anomaly detector, on the same held-out split
+            anomaly = session.run(split, model_dir / "anomaly" / "pump_anomaly.pkg").metrics
+            assert anomaly is not None
+            figures["replay.pump_anomaly.recall"] = anomaly.recall
+            figures["replay.pump_anomaly.precision"] = anomaly.precision
+            figures["replay.pump_anomaly.false_triggers_per_hour"] = anomaly.false_triggers_per_hour
     start = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "tinyml_tools.replay.demo", "--example", "knock"],

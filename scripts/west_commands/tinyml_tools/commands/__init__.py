@@ -24,6 +24,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "model_pack",
     "memreport",
     "replay",
+    "dataset",
+    "train",
     "profile",
     "power",
     "field",

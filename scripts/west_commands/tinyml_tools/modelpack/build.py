@@ -30,6 +30,7 @@ from .metadata import MAX_IO, MAX_RANK, ModelMetadata, TensorInfo
 from .model_config import MODEL_FILE, ModelConfig, SourceFormat, load_model_config
 from .offline_plan import plan_offline
 from .outputs import Companion, check_not_an_input, companions, write_companions
+from .output_kind import describe as describe_output
 from .package import check_fits, make_image, write_atomically
 from .signing import SigningKey, public_key_hash
 from .tflite_model import Tensor, TfliteModel, load_tflite
@@ -76,12 +77,7 @@ def _metadata(
     outputs = tuple(
         _tensor_info(model.tensors[t], 1, i, model.path) for i, t in enumerate(model.outputs)
     )
-    classes = outputs[0].shape[-1]
-    if classes != len(cfg.labels):
-        raise InputError(
-            cfg.directory / MODEL_FILE,
-            f"/labels: {len(cfg.labels)} labels but the model's output has {classes} classes",
-        )
+    output_kind = describe_output(cfg, inputs, outputs)
     if outputs[0].type != schema.TensorType.INT8 or inputs[0].type != schema.TensorType.INT8:
         raise CheckFailed(f"{model.path}: the firmware feeds and reads int8 tensors only")
     pipeline = load_feature_pipeline(cfg.feature_pipeline)
@@ -97,6 +93,7 @@ def _metadata(
         labels=cfg.labels,
         thresholds=tuple((cfg.labels.index(k), v) for k, v in sorted(cfg.thresholds.items())),
         offline_plan=planned,
+        output_kind=output_kind,
     )
 
 

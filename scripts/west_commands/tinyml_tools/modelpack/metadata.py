@@ -14,12 +14,18 @@ TLV_MANIFEST_DIGEST = 0x00A1
 TLV_TENSORS = 0x00A2
 TLV_LABELS = 0x00A3
 TLV_THRESHOLDS = 0x00A4
+TLV_OUTPUT_KIND = 0x00A5  # optional; absent means class scores
+
+OUTPUT_CLASSES = 0
+OUTPUT_ANOMALY_SCORE = 1
+OUTPUT_REGRESSION = 2
 
 FLAG_OFFLINE_PLAN = 0x0001
 
 _META = struct.Struct("<HHIBBHIIIIIIHHHHI")
 _TENSOR = struct.Struct("<BBBB5ifi")
 _THRESHOLD = struct.Struct("<HHf")
+_OUTPUT_KIND = struct.Struct("<BBHII")
 MAX_RANK = 5
 MAX_IO = 8
 MAX_LABELS = 64
@@ -76,6 +82,28 @@ class Arena:
 
 
 @dataclass(frozen=True)
+class OutputKindInfo:
+    """The OUTPUT_KIND TLV: what the first output holds and, for an anomaly score, the
+    integers of ``struct tinyml_anomaly_config`` the tensors do not already carry."""
+
+    kind: int  # OUTPUT_CLASSES, OUTPUT_ANOMALY_SCORE or OUTPUT_REGRESSION
+    output_ratio_q16: int = 0
+    full_scale_q8: int = 0
+
+    def encode(self) -> bytes:
+        return _OUTPUT_KIND.pack(self.kind, 0, 0, self.output_ratio_q16, self.full_scale_q8)
+
+    @staticmethod
+    def decode(raw: bytes) -> OutputKindInfo:
+        if len(raw) != _OUTPUT_KIND.size:
+            raise MetadataError(f"OUTPUT_KIND is {len(raw)} bytes, expected {_OUTPUT_KIND.size}")
+        kind, _, _, ratio, full_scale = _OUTPUT_KIND.unpack(raw)
+        if kind not in (OUTPUT_CLASSES, OUTPUT_ANOMALY_SCORE, OUTPUT_REGRESSION):
+            raise MetadataError(f"OUTPUT_KIND {kind} unknown")
+        return OutputKindInfo(kind, ratio, full_scale)
+
+
+@dataclass(frozen=True)
 class ModelMetadata:
     version: tuple[int, int, int]
     tflite_size: int
@@ -88,6 +116,7 @@ class ModelMetadata:
     labels: tuple[str, ...]
     thresholds: tuple[tuple[int, float], ...]  # (label index, threshold)
     offline_plan: bool = False
+    output_kind: OutputKindInfo | None = None  # None: class scores (no TLV)
 
     @property
     def version_text(self) -> str:
@@ -119,13 +148,16 @@ class ModelMetadata:
         labels = b"".join(label.encode("utf-8") + b"\0" for label in self.labels)
         labels += bytes(-len(labels) % 4)  # keeps every TLV 4-byte aligned for the C parser
         thresholds = b"".join(_THRESHOLD.pack(i, 0, v) for i, v in self.thresholds)
-        return {
+        tlvs = {
             TLV_MODEL_META: meta,
             TLV_MANIFEST_DIGEST: self.manifest_digest,
             TLV_TENSORS: tensors,
             TLV_LABELS: labels,
             TLV_THRESHOLDS: thresholds,
         }
+        if self.output_kind is not None and self.output_kind.kind != OUTPUT_CLASSES:
+            tlvs[TLV_OUTPUT_KIND] = self.output_kind.encode()
+        return tlvs
 
     @staticmethod
     def from_tlvs(tlvs: dict[int, bytes]) -> ModelMetadata:
@@ -198,4 +230,7 @@ class ModelMetadata:
             labels=tuple(label.decode("utf-8", "replace") for label in labels),
             thresholds=tuple(thresholds),
             offline_plan=bool(flags & FLAG_OFFLINE_PLAN),
+            output_kind=(
+                OutputKindInfo.decode(tlvs[TLV_OUTPUT_KIND]) if TLV_OUTPUT_KIND in tlvs else None
+            ),
         )

@@ -24,6 +24,20 @@ class SourceFormat(Enum):
     TFLITE = "tflite"
 
 
+class OutputKind(Enum):
+    """What the model's first output tensor holds."""
+
+    CLASSES = "classes"
+    ANOMALY_SCORE = "anomaly_score"
+    REGRESSION = "regression"
+
+
+@dataclass(frozen=True)
+class Output:
+    kind: OutputKind = OutputKind.CLASSES
+    full_scale_q8: int | None = None  # anomaly_score: the error that scores 1.0
+
+
 class QuantMode(Enum):
     INT8_PTQ = "int8_ptq"
     QAT = "qat"
@@ -62,6 +76,7 @@ class ModelConfig:
     labels: tuple[str, ...]
     thresholds: dict[str, float]
     feature_pipeline: Path
+    output: Output = Output()
 
     @property
     def version_text(self) -> str:
@@ -151,7 +166,32 @@ def _from_valid(directory: Path, file: Path, data: dict[str, Any]) -> ModelConfi
         labels=labels,
         thresholds=thresholds,
         feature_pipeline=directory / str(data["feature_pipeline"]),
+        output=_output(file, data, labels, thresholds),
     )
+
+
+def _output(
+    file: Path, data: dict[str, Any], labels: tuple[str, ...], thresholds: dict[str, float]
+) -> Output:
+    section = data.get("output") or {}
+    kind = OutputKind(section.get("kind", "classes"))
+    full_scale = section.get("full_scale_q8")
+    if kind is OutputKind.ANOMALY_SCORE:
+        if full_scale is None:
+            raise InputError(
+                file, "/output/full_scale_q8: required for kind anomaly_score (the error of 1.0)"
+            )
+        if len(labels) != 2:
+            raise InputError(
+                file, "/labels: kind anomaly_score needs two labels, [normal, anomaly]"
+            )
+        if labels[0] in thresholds:
+            raise InputError(file, f"/thresholds/{labels[0]}: the normal class takes no threshold")
+    elif full_scale is not None:
+        raise InputError(file, "/output/full_scale_q8: only used by kind anomaly_score")
+    if kind is OutputKind.REGRESSION and thresholds:
+        raise InputError(file, "/thresholds: kind regression has no thresholds")
+    return Output(kind, int(full_scale) if full_scale is not None else None)
 
 
 _QAT_ONLY = ("training_data", "epochs", "batch_size", "learning_rate", "seed")

@@ -1,10 +1,15 @@
-"""The main job on one bundled example, as ``make demo`` runs it (knock by default):
+"""The main job on one bundled example, as ``make demo`` runs it (knock by default), on the
+path a user takes with their own recordings (docs/dataset.md, docs/train.md):
 
-1. generate the held-out split (conditions training never sees) from its fixed seeds;
-2. train the model, or reuse the committed one when its inputs are unchanged;
-3. pack it (``tinyml model-pack build``, signed with the development key);
-4. replay the held-out split through the C features, TFLM and the C decisions;
-5. print the figures; the report's path is the last line.
+1. the example's recordings as a user brings them: CSV files in physical units with labels
+   and metadata sidecars (training conditions, and held-out conditions tagged set=heldout);
+2. ``dataset import``, ``dataset info``, ``dataset split`` (by session, the held-out
+   conditions held out whole);
+3. ``train``: reuses the committed model when the dataset, pipeline and settings are
+   unchanged, else trains and calibrates it;
+4. pack it (``tinyml model-pack build``, signed with the development key);
+5. replay the held-out part through the C features, TFLM and the C decisions;
+6. print the figures; the report's path is the last line.
 
     python -m tinyml_tools.replay.demo [--example knock] [--seconds 120]
 """
@@ -12,11 +17,15 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 from ..errors import TinymlError
 from ..output import print_table
@@ -40,6 +49,63 @@ def _run(cmd: list[str], what: str, echo: bool = True) -> str:
     return proc.stdout
 
 
+def _user_path(name: str, out: Path, heldout_seconds: float) -> tuple[Path, Path]:
+    """Steps 1-4: CSV recordings -> dataset import -> info -> split; the dataset and the
+    held-out part (conditions training never sees)."""
+    from ..dataset import info, store
+    from ..dataset.importer import ImportOptions, import_files
+    from ..dataset.split import SplitSpec, split
+    from ..train import demo_data, recipe
+
+    spec = _recipe(name)
+    folder = out / "recordings"
+    stamp = folder / ".generated"
+    generator_file = REPO_ROOT / "models" / name / "generate.py"
+    key = f"{spec} {heldout_seconds} {hashlib.sha256(generator_file.read_bytes()).hexdigest()}"
+    if not stamp.is_file() or stamp.read_text() != key:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(out / "dataset", ignore_errors=True)
+        _step(f"{name}: writing the recordings a user brings: CSV in g, labels, metadata sidecars")
+        count = demo_data.write_user_folder(spec, folder, heldout_seconds)
+        stamp.write_text(key)
+        print(f"    {count} sessions in {folder}", flush=True)
+    _step(f"{name}: dataset import {folder}")
+    result = import_files(out / "dataset", [folder], ImportOptions())
+    if result.refused:
+        raise result.refused[0]
+    print(f"    {len(result.added)} imported, {len(result.unchanged)} unchanged", flush=True)
+    dataset = store.load(out / "dataset")
+    summary = info.summarize(dataset)
+    png = info.plot(summary, dataset.root / "info.png", name)
+    _step(f"{name}: dataset info")
+    print(
+        f"    {summary.recordings} recordings, {summary.seconds / 3600:.2f} h, "
+        + ", ".join(f"{k}: {g.events} events" for k, g in summary.classes.items())
+        + f", {len(summary.conditions)} conditions; plot {png}",
+        flush=True,
+    )
+    _step(f"{name}: dataset split by session, holding out set=heldout")
+    parts = split(dataset, SplitSpec(val=spec.val, holdout=(recipe.HELDOUT_TAG,), seed=0))
+    print(
+        "    " + ", ".join(
+            f"{p}: {len(v)} recordings ({sum(e.seconds for e in v) / 3600:.2f} h)"
+            for p, v in parts.parts.items()
+        ),
+        flush=True,
+    )  # fmt: skip
+    return dataset.root, parts.folder / "test"
+
+
+def _recipe(name: str) -> Any:
+    from ..train.recipe import generator
+
+    module_path = REPO_ROOT / "models" / name / "train.py"
+    namespace: dict[str, Any] = {"__name__": "recipe"}
+    generator(name)  # fails early with a clear message when the generator is missing
+    exec(compile(module_path.read_text(), str(module_path), "exec"), namespace)
+    return namespace.get("RECIPE") or namespace["CLASSIFIER"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--example", default="knock", choices=("knock", "pump", "gesture"))
@@ -49,18 +115,24 @@ def main(argv: list[str] | None = None) -> int:
     name = args.example
     model_dir = REPO_ROOT / "models" / name
     out = BUILD_DIR / "demo" / name
-    heldout = out / "heldout"
-    py = sys.executable
     try:
-        _step(f"{name}: generating the held-out split ({args.seconds:.0f} s per session)")
-        _run(
-            [py, str(model_dir / "generate.py"), "--split", "heldout", "--seconds",
-             str(args.seconds), "--out", str(heldout)],
-            "generating data",
-        )  # fmt: skip
-        _step(f"{name}: train or reuse the model")
-        _run([py, str(model_dir / "train.py")], "training")
+        from ..commands.train import _RichUi
+        from ..train.recipe import options
+        from ..train.run import train
+
+        dataset, heldout = _user_path(name, out, args.seconds)
+        _step(f"{name}: train (reused when the dataset, pipeline and settings are unchanged)")
+        trained = train(options(_recipe(name), dataset, False), _RichUi(quiet=False))
+        f = trained.figures
+        print(
+            f"    {'reused' if trained.reused else 'trained'} {trained.out / (name + '.tflite')}: "
+            f"{f.get('parameters')} parameters, threshold {f.get('threshold')} for "
+            f"{f.get('target')} (validation recall {f.get('val_recall')}, "
+            f"{f.get('val_false_triggers_per_hour')} false triggers/h)",
+            flush=True,
+        )
         package = out / f"{name}.pkg"
+        py = sys.executable
         _step(f"{name}: packing {model_dir.relative_to(REPO_ROOT)} into {package}")
         packed = json.loads(
             _run(

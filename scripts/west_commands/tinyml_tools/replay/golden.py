@@ -26,8 +26,10 @@ from ..errors import InputError, TinymlError
 from ..paths import REPO_ROOT
 from . import session
 
-EXAMPLES = ("knock", "pump", "gesture")
+EXAMPLES = ("knock", "pump", "gesture", "pump_anomaly")
 MODELS_DIR = REPO_ROOT / "models"
+# model folder and golden-set folder of examples that are not models/<example>/ alone
+_FOLDERS = {"pump_anomaly": ("pump/anomaly", "pump")}
 TARGETS_FILE = "targets.yaml"
 _EXACT = (
     "precision",
@@ -42,17 +44,21 @@ _EXACT = (
 
 
 def model_dir(example: str) -> Path:
-    return MODELS_DIR / example
+    return MODELS_DIR / _FOLDERS.get(example, (example, example))[0]
+
+
+def golden_dir(example: str) -> Path:
+    return MODELS_DIR / _FOLDERS.get(example, (example, example))[1] / "golden"
 
 
 def figures(example: str) -> dict[str, float]:
     """Replay the golden set of ``example`` with its committed package; the headline figures."""
     folder = model_dir(example)
-    run = session.run(folder / "golden", folder / f"{example}.pkg")
+    run = session.run(golden_dir(example), folder / f"{example}.pkg")
     data = run.to_json()
     m = data["metrics"]
     if m is None:
-        raise InputError(folder / "golden", "golden set has no labels")
+        raise InputError(golden_dir(example), "golden set has no labels")
     out: dict[str, float] = {  # an undefined rate (no detection, no event) counts as -1
         key: -1 if m[key] is None else m[key]
         for key in ("precision", "recall", "false_triggers_per_hour", "events")

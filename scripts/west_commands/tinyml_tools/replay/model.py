@@ -28,6 +28,12 @@ class ModelInfo:
     thresholds: dict[str, float]
     pipeline_id: int | None  # None for a bare .tflite (no metadata)
     version: str
+    output_kind: str = "classes"  # classes | anomaly_score | regression (model.yaml /output)
+    full_scale_q8: int | None = None  # anomaly_score: the error that scores 1.0
+
+    @property
+    def is_anomaly(self) -> bool:
+        return self.output_kind == "anomaly_score"
 
 
 @contextlib.contextmanager
@@ -75,10 +81,15 @@ class TflmModel:
         q = np.rint(x / self.in_scale) + self.in_zero
         return np.asarray(np.clip(q, -128, 127), dtype=np.int8)
 
-    def run(self, features: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
-        self._interp.set_input(self.to_input(features), 0)
+    def run_raw(self, features: npt.NDArray[np.int32]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        """The input tensor as fed and the raw output tensor (int8 for a quantized model)."""
+        tensor = self.to_input(features)
+        self._interp.set_input(tensor, 0)
         self._interp.invoke()
-        raw = np.asarray(self._interp.get_output(0)).reshape(-1)
+        return tensor, np.asarray(self._interp.get_output(0)).reshape(-1)
+
+    def run(self, features: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        _, raw = self.run_raw(features)
         if self.output_dtype == np.int8:
             return (raw.astype(np.float64) - self.out_zero) * self.out_scale
         return raw.astype(np.float64)
@@ -113,10 +124,14 @@ def _load_tflite(path: Path) -> ModelInfo:
     if not (path.parent / "model.yaml").is_file():
         raise InputError(path, "a bare .tflite needs a model.yaml beside it for its labels")
     cfg = load_model_config(path.parent)
-    return ModelInfo(path, data, cfg.labels, dict(cfg.thresholds), None, cfg.version_text)
+    return ModelInfo(
+        path, data, cfg.labels, dict(cfg.thresholds), None, cfg.version_text,
+        cfg.output.kind.value, cfg.output.full_scale_q8,
+    )  # fmt: skip
 
 
 def _load_package(path: Path) -> ModelInfo:
+    from ..modelpack.metadata import OUTPUT_ANOMALY_SCORE
     from ..modelpack.package import parse_package
 
     pkg = parse_package(path)
@@ -125,6 +140,12 @@ def _load_package(path: Path) -> ModelInfo:
     meta = pkg.metadata
     labels = tuple(meta.labels)
     thresholds = {labels[i]: float(t) for i, t in meta.thresholds if i < len(labels)}
+    kind = meta.output_kind
     return ModelInfo(
-        path, pkg.payload, labels, thresholds, int(meta.feature_pipeline_id), meta.version_text
-    )
+        path, pkg.payload, labels, thresholds, int(meta.feature_pipeline_id), meta.version_text,
+        _KINDS.get(kind.kind, "classes") if kind else "classes",
+        kind.full_scale_q8 if kind and kind.kind == OUTPUT_ANOMALY_SCORE else None,
+    )  # fmt: skip
+
+
+_KINDS = {0: "classes", 1: "anomaly_score", 2: "regression"}

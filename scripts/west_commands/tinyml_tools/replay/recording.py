@@ -126,6 +126,15 @@ def _to_int16(path: Path, values: npt.NDArray[np.float64]) -> npt.NDArray[np.int
 
 
 def _read_csv(path: Path) -> Recording:
+    header, table, period = read_csv_table(path)
+    meta = _read_sidecar(path)
+    rate = float(meta.get("sample_rate_hz", round(1.0 / period, 6)))
+    return Recording(_to_int16(path, table[:, 1:]), rate, tuple(header[1:]), meta)
+
+
+def read_csv_table(path: Path) -> tuple[list[str], npt.NDArray[np.float64], float]:
+    """The header, the numbers (column 0 is ``t``) and the median sample period of a CSV
+    recording, checked (header, field counts, numbers, evenly increasing ``t``)."""
     try:
         with path.open(newline="") as fh:
             reader = csv.reader(fh)
@@ -159,9 +168,7 @@ def _read_csv(path: Path) -> Recording:
     period = float(np.median(steps))
     if np.max(np.abs(steps - period)) > _RATE_TOLERANCE * period + 1e-9:
         raise InputError(path, "samples are not evenly spaced in 't' (resample first)")
-    meta = _read_sidecar(path)
-    rate = float(meta.get("sample_rate_hz", round(1.0 / period, 6)))
-    return Recording(_to_int16(path, table[:, 1:]), rate, tuple(header[1:]), meta)
+    return header, table, period
 
 
 def _is_number(text: str) -> bool:

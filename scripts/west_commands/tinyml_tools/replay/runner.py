@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ..errors import InputError
 from ..features.pipeline import pipeline_id
 from ..modelpack.features import input_frames
+from ..native.anomaly import NativeAnomaly
 from ..native.drift import NativeDrift
 from . import device
 from .metrics import Detection
@@ -53,6 +54,27 @@ class ReplayResult:
         if self.float_scores is None or self.scores.shape[0] == 0:
             return None
         return float(np.max(np.abs(self.scores - self.float_scores)))
+
+
+def _anomaly_scorer(info: ModelInfo, model: TflmModel) -> NativeAnomaly:
+    """The C anomaly score of an autoencoder, configured from its int8 tensors."""
+    from ..features.anomaly import AnomalyConfig, ratio_q16
+
+    if not model.quantized or model.output_dtype != np.int8:
+        raise InputError(info.path, "an anomaly-score model must have int8 input and output")
+    if info.full_scale_q8 is None:
+        raise InputError(info.path, "anomaly-score model without a full scale (model.yaml /output)")
+    cfg = AnomalyConfig(
+        model.in_zero, model.out_zero, ratio_q16(model.in_scale, model.out_scale),
+        info.full_scale_q8, int(np.prod(model.input_shape)),
+    )  # fmt: skip
+    problems = cfg.problems()
+    if problems:
+        raise InputError(info.path, "; ".join(problems))
+    return NativeAnomaly(
+        cfg.input_zero_point, cfg.output_zero_point, cfg.output_ratio_q16, cfg.full_scale_q8,
+        cfg.n_values,
+    )  # fmt: skip
 
 
 def check_compatible(rec: Recording, rec_path: Path, settings: DetectorSettings) -> list[int]:
@@ -116,7 +138,12 @@ class DevicePipeline:
         self.n_features = cfg.feature_count
         shape = self.model.input_shape
         self.frames = input_frames(cfg, settings.pipeline_path.name, shape, info.path)
-        if self.float_model is not None:
+        self.anomaly = _anomaly_scorer(info, self.model) if info.is_anomaly else None
+        if info.output_kind == "regression":
+            raise InputError(info.path, "a regression model makes no detections to replay")
+        if self.anomaly is not None:
+            self.float_model = None  # int8-vs-float agreement compares class scores only
+        elif self.float_model is not None:
             _check_float_model(self.float_model, self.model, len(info.labels))
         self.thresholds = {
             label: settings.thresholds.get(label, info.thresholds.get(label, 0.5))
@@ -160,7 +187,11 @@ class DevicePipeline:
                 continue
             armed_windows += 1
             stacked = np.stack(history)
-            out = self.model.run(stacked)
+            if self.anomaly is not None:
+                q_in, q_out = self.model.run_raw(stacked)
+                out = np.array(self.anomaly.scores_q15(q_in, q_out), np.float64) / 32768.0
+            else:
+                out = self.model.run(stacked)
             times.append(end / rate)
             scores.append(out)
             if self.float_model is not None:

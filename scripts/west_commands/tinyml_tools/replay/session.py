@@ -165,7 +165,10 @@ def run(
     loaded = []
     for name, rec_path, lab_path in items:  # every labels file checked before the replay
         events = labels_io.read(lab_path) if lab_path is not None else None
-        if events is not None and lab_path is not None:
+        if events is not None and info.is_anomaly:
+            # an anomaly model reports one class: every labelled event is an anomaly
+            events = [LabeledEvent(e.start, e.end, info.labels[1]) for e in events]
+        elif events is not None and lab_path is not None:
             labels_io.check_classes(lab_path, events, info.labels)
         loaded.append((name, rec_path, events))
     for name, rec_path, events in loaded:
