@@ -92,7 +92,7 @@ def _replay_activity(args: argparse.Namespace) -> tuple[float, float, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..memreport.render_visual import write_atomically
+    from ..writefile import write_atomically
     from ..power.budget import Activity, RadioUse, power_budget
     from ..power.parts import default_sensor, find_cell, find_sensor
     from ..power.render import power_png, print_power

@@ -87,7 +87,7 @@ def _check_package_pipeline(model: Path, cfg: object, cfg_path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..memreport.render_visual import write_atomically
+    from ..writefile import write_atomically
     from ..profile.boards import find_board
     from ..profile.budget import check_budgets
     from ..profile.costmodel import DEFAULT_MODEL, load_cost_model

@@ -275,8 +275,11 @@ def estimate_arena(model: TfliteModel) -> ArenaEstimate:
     # Kernels whose Prepare holds many temporary tensors at once (LSTM) need that much room in
     # the head before the plan exists, on top of the tail allocated so far.
     prepare = tail + max(
-        (LSTM_PREPARE_TEMP for op in model.operators
-         if op.code == schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM),
+        (
+            LSTM_PREPARE_TEMP
+            for op in model.operators
+            if op.code == schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+        ),
         default=0,
     )
     total = align(max(head + tail, planning, prepare))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CheckFailed, InputError
+from ..errors import CheckFailed
 from ..features.pipeline import pipeline_id
 from ..writefile import check_writable
 from . import schema
@@ -29,8 +29,8 @@ from .manifest import Manifest
 from .metadata import MAX_IO, MAX_RANK, ModelMetadata, TensorInfo
 from .model_config import MODEL_FILE, ModelConfig, SourceFormat, load_model_config
 from .offline_plan import plan_offline
-from .outputs import Companion, check_not_an_input, companions, write_companions
 from .output_kind import describe as describe_output
+from .outputs import Companion, check_not_an_input, companions, write_companions
 from .package import check_fits, make_image, write_atomically
 from .signing import SigningKey, public_key_hash
 from .tflite_model import Tensor, TfliteModel, load_tflite

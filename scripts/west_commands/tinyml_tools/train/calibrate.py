@@ -165,8 +165,9 @@ def calibrate(
     for t in grid:
         m = evaluate(runs, labels, dict.fromkeys(labels[1:], t), settings)
         curve.append(
-            Candidate(t, m.recall, m.precision, m.false_triggers_per_hour, m.false_triggers,
-                      m.events)
+            # undefined rates (no event, no detection) score as 0 for the choice
+            Candidate(t, m.recall or 0.0, m.precision or 0.0, m.false_triggers_per_hour,
+                      m.false_triggers, m.events)
         )  # fmt: skip
     chosen, met = _pick(curve, target)
     metrics = evaluate(runs, labels, dict.fromkeys(labels[1:], chosen.threshold), settings)

@@ -83,7 +83,7 @@ def _histogram(path: Path, runs: Sequence[Replayed], labels: Sequence[str], thr:
 
 def per_condition(
     cal: Calibration, labels: Sequence[str], settings: DetectorSettings
-) -> dict[str, dict[str, float]]:
+) -> dict[str, dict[str, float | None]]:
     out = {}
     thresholds = dict.fromkeys(labels[1:], cal.chosen.threshold)
     for cond in sorted({r.condition for r in cal.replayed}):
@@ -92,14 +92,14 @@ def per_condition(
         out[cond] = {
             "recordings": len(runs),
             "events": m.events,
-            "recall": round(m.recall, 4),
-            "precision": round(m.precision, 4),
+            "recall": None if m.recall is None else round(m.recall, 4),
+            "precision": None if m.precision is None else round(m.precision, 4),
             "false_triggers_per_hour": round(m.false_triggers_per_hour, 3),
         }
     return out
 
 
-def _conditions(path: Path, table: dict[str, dict[str, float]]) -> Path:
+def _conditions(path: Path, table: dict[str, dict[str, float | None]]) -> Path:
     names = list(table)
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.35 * max(1, len(names))), dpi=100)
     y = np.arange(len(names))
