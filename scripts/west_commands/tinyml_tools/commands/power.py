@@ -92,7 +92,6 @@ def _replay_activity(args: argparse.Namespace) -> tuple[float, float, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..writefile import write_atomically
     from ..power.budget import Activity, RadioUse, power_budget
     from ..power.parts import default_sensor, find_cell, find_sensor
     from ..power.render import power_png, print_power
@@ -100,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from ..profile.costmodel import load_cost_model
     from ..profile.feature_cost import load_feature_model
     from ..profile.report import build_profile, pipeline_cost, read_model
+    from ..writefile import write_atomically
     from .profile import _check_package_pipeline, load_pipeline_arg
 
     if (args.recording is None) == (args.duty is None):

@@ -87,7 +87,6 @@ def _check_package_pipeline(model: Path, cfg: object, cfg_path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..writefile import write_atomically
     from ..profile.boards import find_board
     from ..profile.budget import check_budgets
     from ..profile.costmodel import DEFAULT_MODEL, load_cost_model
@@ -95,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from ..profile.measured import match_model, parse_measured
     from ..profile.render import print_profile, profile_png
     from ..profile.report import build_profile, pipeline_cost, read_model
+    from ..writefile import write_atomically
 
     if args.max_ms is not None and not args.board:
         raise UsageError("--max-ms needs --board")

@@ -103,8 +103,9 @@ def _conditions(path: Path, table: dict[str, dict[str, float | None]]) -> Path:
     names = list(table)
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.35 * max(1, len(names))), dpi=100)
     y = np.arange(len(names))
-    ax.barh(y - 0.2, [table[n]["recall"] for n in names], 0.4, label="recall")
-    ax.barh(y + 0.2, [table[n]["precision"] for n in names], 0.4, label="precision")
+    # an undefined rate (no event, no detection) is drawn as an empty bar
+    ax.barh(y - 0.2, [table[n]["recall"] or 0.0 for n in names], 0.4, label="recall")
+    ax.barh(y + 0.2, [table[n]["precision"] or 0.0 for n in names], 0.4, label="precision")
     ax.set_yticks(y, [n[:60] for n in names], fontsize=7)
     ax.set_xlim(0, 1.05)
     ax.invert_yaxis()
