@@ -83,7 +83,7 @@ def relative_nnls(
     return {k: v for k, v in coefs.items() if v != 0.0}
 
 
-ROWS_PER_VARIABLE = 3  # fewer rows than this per count: fit the first two counts only
+ROWS_PER_VARIABLE = 2  # fewer rows than this per count: fit the first two counts only
 
 
 def _fit_kind(kind: str, rows: Sequence[Row]) -> dict[str, float]:
