@@ -19,10 +19,10 @@ TARGET = 0.15  # the issue's bound on instructions per inference
 # Arena figures above the 2 % / 64 B target, with the bytes they were over when measured:
 # gesture's planning peak (TFLM plans fewer buffers than modelled; not understood yet).
 KNOWN_LOOSE = {"gesture.tflite": 208}
-# Models the fit misses by more than the target (left out, or even in the fit), with the bound they were measured
-# within: micro_speech's first layer is the only depthwise convolution with a depth multiplier
-# of 8 and a 10x8 kernel; CMSIS-NN's generic depthwise kernel on the other models does not
-# predict it (docs/profile.md, "Accuracy").
+# Models the fit misses by more than the target (left out, or even in the fit), with the
+# bound they were measured within: micro_speech's first layer is the only depthwise
+# convolution with a depth multiplier of 8 and a 10x8 kernel; CMSIS-NN's generic depthwise
+# kernel on the other models does not predict it (docs/profile.md, "Accuracy").
 KNOWN_MISSES = {"micro_speech_quantized.tflite": 0.45}
 
 
