@@ -44,6 +44,8 @@ def _convert(model, shape: tuple[int, ...], int16: bool = False) -> bytes:  # ty
         ]
         conv.inference_input_type = tf.int16
         conv.inference_output_type = tf.int16
+        # TFLM's FULLY_CONNECTED takes per-channel weights for int8 inputs only.
+        conv._experimental_disable_per_channel_quantization_for_dense_layers = True
     else:
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         conv.inference_input_type = tf.int8
@@ -117,6 +119,28 @@ def cnn1d(rng: np.random.Generator):  # type: ignore[no-untyped-def]
     return k.Model(inp, x), shape
 
 
+def dw_mult(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    """Depthwise convolutions with a depth multiplier (CMSIS-NN's generic kernel), as
+    micro_speech's first layer."""
+    k = _tf().keras
+    shape = (
+        int(rng.choice([20, 32, 49])),
+        int(rng.choice([10, 16, 20])),
+        int(rng.choice([1, 2, 4])),
+    )
+    x = inp = k.Input(shape, batch_size=1)
+    x = k.layers.DepthwiseConv2D(
+        (int(rng.choice([3, 5, 8, 10])), int(rng.choice([3, 4, 8]))),
+        int(rng.choice([1, 2])),
+        "same",
+        depth_multiplier=int(rng.choice([2, 4, 8])),
+        activation="relu",
+    )(x)
+    x = k.layers.Flatten()(x)
+    x = k.layers.Dense(4, activation="softmax")(x)
+    return k.Model(inp, x), shape
+
+
 def dense(rng: np.random.Generator):  # type: ignore[no-untyped-def]
     k = _tf().keras
     n = int(rng.choice([10, 32, 64, 128, 250, 490, 640]))
@@ -149,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         [("cnn2d", cnn2d, i, False) for i in range(args.count)]
         + [("cnn1d", cnn1d, i, False) for i in range(args.count)]
         + [("dense", dense, i, False) for i in range(3)]
+        + [("dwmult", dw_mult, i, False) for i in range(3)]
         + [("lstm", lstm, i, False) for i in range(2)]
         + [("cnn2d_i16", cnn2d, 100 + i, True) for i in range(2)]
         + [("dense_i16", dense, 100, True), ("cnn1d_i16", cnn1d, 100, True)]

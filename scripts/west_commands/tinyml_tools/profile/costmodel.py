@@ -25,12 +25,12 @@ MEASURED = DATA_DIR / "measured_m4f.json"
 # The counts each kernel kind's cost is linear in (its first entry is always "calls").
 VARIABLES: dict[str, tuple[str, ...]] = {
     "conv": ("calls", "macs", "im2col", "out", "odd"),
-    "conv_1x1_fast": ("calls", "macs", "out", "pixels"),
-    "conv_1x1": ("calls", "macs", "out", "pixels"),
+    "conv_1x1_fast": ("calls", "macs", "out"),
+    "conv_1x1": ("calls", "macs", "out"),
     "conv_1xn": ("calls", "macs", "im2col", "out", "odd"),
-    "dw_3x3": ("calls", "macs", "out", "pixels"),
-    "dw_opt": ("calls", "macs", "out", "pixels"),
-    "dw": ("calls", "macs", "out", "pixels"),
+    "dw_3x3": ("calls", "macs", "out"),
+    "dw_opt": ("calls", "macs", "out"),
+    "dw": ("calls", "out", "macs"),
     "fc": ("calls", "macs", "out", "in"),
     "avgpool": ("calls", "window", "out"),
     "maxpool": ("calls", "window", "out"),
@@ -38,7 +38,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "mul": ("calls", "out"),
     "add_bcast": ("calls", "out"),
     "mul_bcast": ("calls", "out"),
-    "softmax": ("calls", "out", "rows"),
+    "softmax": ("calls", "out"),
     "mean": ("calls", "in", "out"),
     "copy": ("calls", "bytes"),
     "lstm": ("calls", "macs", "steps", "cells"),
@@ -65,7 +65,42 @@ FALLBACK: dict[str, tuple[str, ...]] = {
 }
 
 
+# Kinds that share most of their code; a family's coefficients are fitted on all its kinds'
+# rows and stand in for a kind measured on too few models.
+FAMILY: dict[str, str] = {
+    "conv": "conv",
+    "conv_1x1_fast": "conv",
+    "conv_1x1": "conv",
+    "conv_1xn": "conv",
+    "dw_3x3": "dw",
+    "dw_opt": "dw",
+    "add": "eltwise",
+    "mul": "eltwise",
+    "add_bcast": "eltwise",
+    "mul_bcast": "eltwise",
+    "elementwise": "eltwise",
+    "avgpool": "pool",
+    "maxpool": "pool",
+}
+FAMILY_VARIABLES: dict[str, tuple[str, ...]] = {
+    "conv": ("calls", "macs", "out"),
+    "dw": ("calls", "out", "pixels"),
+    "eltwise": ("calls", "out"),
+    "pool": ("calls", "window", "out"),
+}
+
+
+def family_key(kind: str) -> str | None:
+    base = kind.removesuffix("_s16")
+    fam = FAMILY.get(base)
+    if fam is None:
+        return None
+    return f"family:{fam}" + ("_s16" if kind.endswith("_s16") else "")
+
+
 def variables(kind: str) -> tuple[str, ...]:
+    if kind.startswith("family:"):
+        return FAMILY_VARIABLES[kind.removeprefix("family:").removesuffix("_s16")]
     base = kind.removesuffix("_s16")
     return VARIABLES.get(base, VARIABLES["other"])
 
@@ -82,10 +117,16 @@ class CostModel:
     def resolve(self, kind: str) -> tuple[str, dict[str, float]]:
         """The kind whose coefficients cost ``kind`` (itself, a fallback, or "other")."""
         chain = [kind]
+        fam = family_key(kind)
+        if fam is not None:
+            chain.append(fam)
         if kind.endswith("_s16"):
             base = kind.removesuffix("_s16")
             chain += [f"{k}_s16" for k in FALLBACK.get(base, ())] + [base]
-        chain += list(FALLBACK.get(chain[-1], ()))
+            fam = family_key(base)
+            if fam is not None:
+                chain.append(fam)
+        chain += list(FALLBACK.get(kind.removesuffix("_s16"), ()))
         chain.append("other")
         for name in chain:
             if name in self.coefficients:

@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 from scipy.optimize import nnls  # type: ignore[import-untyped]
 
-from .costmodel import CostModel, variables
+from .costmodel import CostModel, family_key, variables
 from .features import LayerFeatures
 
-MIN_ROWS = 2  # a kind is fitted on its own with at least this many rows
+MIN_ROWS = 2  # a kind is fitted on its own with at least this many rows...
+MIN_MODELS = 3  # ...from at least this many models (else its family stands in)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,14 @@ def relative_nnls(
     return {k: v for k, v in coefs.items() if v != 0.0}
 
 
+ROWS_PER_VARIABLE = 2  # fewer rows than this per count: fit the first two counts only
+
+
 def _fit_kind(kind: str, rows: Sequence[Row]) -> dict[str, float]:
-    return relative_nnls(variables(kind), [r.counts for r in rows], [r.instructions for r in rows])
+    names = variables(kind)
+    if len(rows) < ROWS_PER_VARIABLE * len(names) and not kind.startswith("family:"):
+        names = names[:2]  # calls and the leading count (MACs or elements): robust with few rows
+    return relative_nnls(names, [r.counts for r in rows], [r.instructions for r in rows])
 
 
 def _overhead(models: Iterable[ModelMeasurement]) -> tuple[float, float]:
@@ -102,7 +109,15 @@ def fit(models: Sequence[ModelMeasurement], meta: dict[str, Any] | None = None) 
     for m in models:
         for r in m.rows:
             by_kind.setdefault(r.kernel, []).append(r)
-    coefs = {k: _fit_kind(k, rows) for k, rows in sorted(by_kind.items()) if len(rows) >= MIN_ROWS}
+            fam = family_key(r.kernel)
+            if fam is not None:
+                by_kind.setdefault(fam, []).append(r)
+    coefs = {
+        k: _fit_kind(k, rows)
+        for k, rows in sorted(by_kind.items())
+        if len(rows) >= MIN_ROWS
+        and (len({r.model for r in rows}) >= MIN_MODELS or family_key(k) is None)
+    }
     fixed, per_node = _overhead(models)
     return CostModel(coefs, fixed, per_node, dict(meta or {}))
 
