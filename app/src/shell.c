@@ -174,6 +174,36 @@ static int cmd_model_write(const struct shell *sh, size_t argc, char **argv)
 	return rc;
 }
 
+#if defined(CONFIG_TINYML_TFLM_PROFILER)
+static void print_line(void *ctx, const char *text)
+{
+	shell_print((const struct shell *)ctx, "%s", text);
+}
+
+static int cmd_profile(const struct shell *sh, size_t argc, char **argv)
+{
+	unsigned long runs = 10;
+	int rc;
+
+	if (argc > 1) {
+		char *end = NULL;
+
+		runs = strtoul(argv[1], &end, 0);
+		if (end == argv[1] || *end != '\0' || runs == 0U || runs > 1000U) {
+			shell_error(sh, "runs must be 1..1000");
+			return -EINVAL;
+		}
+	}
+	app_inference_lock();
+	rc = tinyml_inference_profile((uint32_t)runs, print_line, (void *)sh);
+	app_inference_unlock();
+	if (rc != 0) {
+		shell_error(sh, "profile failed: %d", rc);
+	}
+	return rc;
+}
+#endif
+
 static int parse_id(const struct shell *sh, const char *text, unsigned int *id)
 {
 	char *end = NULL;
@@ -310,6 +340,9 @@ SHELL_STATIC_SUBCMD_SET_CREATE(
 	SHELL_CMD(selftest, NULL, "Run the canned self-test set", cmd_selftest),
 	SHELL_CMD(model, &tinyml_model_cmds, "Model slots", NULL),
 	SHELL_CMD(config, &tinyml_config_cmds, "Settings (thresholds, kill switch, ...)", NULL),
-	SHELL_CMD(log, &tinyml_log_cmds, "Event log", NULL), SHELL_SUBCMD_SET_END);
+	SHELL_CMD(log, &tinyml_log_cmds, "Event log", NULL),
+	IF_ENABLED(CONFIG_TINYML_TFLM_PROFILER,
+		   (SHELL_CMD_ARG(profile, NULL, "Per-operator cost of the model as CSV [runs]",
+				  cmd_profile, 1, 1),)) SHELL_SUBCMD_SET_END);
 
 SHELL_CMD_REGISTER(tinyml, &tinyml_cmds, "tinyml detector", NULL);

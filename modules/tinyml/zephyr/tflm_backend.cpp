@@ -21,6 +21,10 @@
 
 #include <tinyml/zephyr/inference.h>
 
+#if defined(CONFIG_TINYML_TFLM_PROFILER)
+#include "tflm_profiler.h"
+#endif
+
 LOG_MODULE_REGISTER(tinyml_tflm, CONFIG_TINYML_LOG_LEVEL);
 
 namespace
@@ -33,6 +37,14 @@ bool resolver_ready;
 
 alignas(tflite::MicroInterpreter) uint8_t interpreter_storage[sizeof(tflite::MicroInterpreter)];
 tflite::MicroInterpreter *interpreter;
+
+#if defined(CONFIG_TINYML_TFLM_PROFILER)
+/* Per-node costs, recorded only while tinyml_inference_profile() runs. */
+tinyml::TflmProfiler profiler;
+#define PROFILER (&profiler)
+#else
+#define PROFILER nullptr
+#endif
 
 int describe(TfLiteTensor *tensor, struct tinyml_inference_tensor *out)
 {
@@ -96,8 +108,8 @@ extern "C" int tinyml_inference_load(const uint8_t *model, size_t model_len, uin
 		resolver_ready = true;
 	}
 
-	interpreter = new (interpreter_storage)
-		tflite::MicroInterpreter(flatbuffer, resolver, tensor_arena, sizeof(tensor_arena));
+	interpreter = new (interpreter_storage) tflite::MicroInterpreter(
+		flatbuffer, resolver, tensor_arena, sizeof(tensor_arena), nullptr, PROFILER);
 	if (interpreter->AllocateTensors() != kTfLiteOk) {
 		LOG_ERR("AllocateTensors failed in a %u B arena",
 			(unsigned int)sizeof(tensor_arena));
@@ -163,3 +175,28 @@ extern "C" size_t tinyml_inference_arena_used(void)
 {
 	return interpreter != nullptr ? interpreter->arena_used_bytes() : 0U;
 }
+
+#if defined(CONFIG_TINYML_TFLM_PROFILER)
+extern "C" int tinyml_inference_profile(uint32_t runs, void (*line)(void *ctx, const char *text),
+					void *ctx)
+{
+	if (interpreter == nullptr) {
+		return -ENODEV;
+	}
+	if (runs == 0U || line == nullptr) {
+		return -EINVAL;
+	}
+	profiler.Reset();
+	profiler.SetEnabled(true);
+	for (uint32_t i = 0; i < runs; i++) {
+		profiler.NextRun();
+		if (interpreter->Invoke() != kTfLiteOk) {
+			profiler.SetEnabled(false);
+			return -EIO;
+		}
+	}
+	profiler.SetEnabled(false);
+	profiler.WriteCsv(line, ctx);
+	return profiler.overflowed() ? -ENOSPC : 0;
+}
+#endif

@@ -70,6 +70,14 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
         dev.expect("tinyml running", BOOT_TIMEOUT_S)
         done = dev.expect(ev.DONE, RECORDING_TIMEOUT_S)
         lines = list(dev.lines)
+        # Per-operator cost on the device (tinyml profile), for `west profile --measured`.
+        first = len(dev.lines)
+        dev.command("tinyml profile 5", r"total,,(\d+)|profile failed", 120)
+        rows = (
+            re.match(r"(?:uart:~\$ )?((node,op,|\d+,|total,,).*)", x) for x in dev.lines[first:]
+        )
+        csv = [row[1] for row in rows if row]
+        (work / "knock_ops.csv").write_text("\n".join(csv) + "\n")
     config = build.config()
     block = int(config["CONFIG_TINYML_RING_BLOCK_SAMPLES"])
     hw_hz = int(config["CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC"])

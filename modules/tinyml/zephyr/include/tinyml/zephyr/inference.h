@@ -65,6 +65,19 @@ int tinyml_inference_invoke(uint32_t *cycles);
 /** @brief Arena bytes the loaded model really uses (0 when none is loaded). */
 size_t tinyml_inference_arena_used(void);
 
+/**
+ * @brief Invoke the loaded model @p runs times on its current input and give the mean cost of
+ *        each operator as CSV lines (CONFIG_TINYML_TFLM_PROFILER; `west profile --measured`
+ *        reads them). The caller holds the interpreter (no concurrent Invoke()).
+ *
+ * @retval 0 on success.
+ * @retval -ENODEV if no model is loaded.
+ * @retval -EINVAL if @p runs is 0 or @p line is NULL.
+ * @retval -EIO if Invoke() failed.
+ * @retval -ENOSPC if the model has more operators than the profiler's table (the rest missing).
+ */
+int tinyml_inference_profile(uint32_t runs, void (*line)(void *ctx, const char *text), void *ctx);
+
 #ifdef __cplusplus
 }
 #endif
