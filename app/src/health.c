@@ -163,11 +163,6 @@ int app_health_confirm_image(void)
 	}
 	if (passed && app_state_model_confirmed()) {
 		LOG_INF("model confirmed: slot %c", app_state_active_slot() == 0 ? 'A' : 'B');
-		/* A model that passes its self-test after boot is not a boot loop. */
-		rc = app_state_model_boot_ok();
-		if (rc != 0) {
-			LOG_WRN("boot counter not cleared: %d", rc);
-		}
 	}
 #if defined(CONFIG_TINYML_APP_CONFIRM_ON_SELFTEST)
 	if (boot_is_img_confirmed()) {

@@ -47,9 +47,27 @@ static void on_event(const struct app_event_summary *summary)
 	app_uplink_post(summary);
 }
 
+/* Called from the processing thread, which feeds the task watchdog: a model that has run
+ * this long since boot without a crash or a watchdog reset is reported healthy, and the model
+ * slots' boot counter restarts. A model that keeps crashing never gets here, and after
+ * TINYML_MODELSLOT_MAX_BOOTS boots the slots roll it back.
+ */
 static void poll_state(uint32_t now_ms)
 {
+	static bool reported_healthy;
+
 	(void)app_state_poll(now_ms);
+	if (!reported_healthy && now_ms >= CONFIG_TINYML_APP_HEALTHY_AFTER_MS &&
+	    app_state_active_slot() >= 0) {
+		int rc = app_state_model_boot_ok();
+
+		reported_healthy = true;
+		if (rc == 0) {
+			LOG_INF("model healthy after %u ms: boot counter cleared", now_ms);
+		} else {
+			LOG_WRN("boot counter not cleared: %d", rc);
+		}
+	}
 }
 
 static const struct app_processing_hooks processing_hooks = {
