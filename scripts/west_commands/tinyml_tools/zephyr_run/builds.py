@@ -47,12 +47,20 @@ class AppBuild:
         return values
 
 
-def common_args() -> tuple[str, ...]:
-    """Every build: this repository as a module, warnings as errors."""
+def common_args(sysbuild: bool = False) -> tuple[str, ...]:
+    """Every build: this repository as a module, warnings as errors, the release named for the
+    banner (the workspace is plain folders, not a git clone). Sysbuild takes the warnings option
+    as its own SB_CONFIG_ and hands BUILD_VERSION to each image by name."""
+    if sysbuild:
+        return (
+            f"-DZEPHYR_EXTRA_MODULES={REPO_ROOT}",
+            "-DSB_CONFIG_COMPILER_WARNINGS_AS_ERRORS=y",
+            f"-Dapp_BUILD_VERSION={ZEPHYR_RELEASE}",
+            f"-Dmcuboot_BUILD_VERSION={ZEPHYR_RELEASE}",
+        )
     return (
         f"-DZEPHYR_EXTRA_MODULES={REPO_ROOT}",
         "-DCONFIG_COMPILER_WARNINGS_AS_ERRORS=y",
-        # The workspace is plain folders, not a git clone: name the release for the banner.
         f"-DBUILD_VERSION={ZEPHYR_RELEASE}",
     )
 
@@ -97,7 +105,7 @@ def west_build(build: AppBuild, ws: Workspace, jobs: int) -> Path:
     argv = [str(ws.west), "build", "--cmake", "-b", build.board, "-d", str(build.build_dir)]
     argv.append(f"-o=-j{jobs}")
     argv += ["--sysbuild"] if build.sysbuild else ["--no-sysbuild"]
-    argv += [str(REPO_ROOT / "app"), "--", *common_args(), *build.cmake_args]
+    argv += [str(REPO_ROOT / "app"), "--", *common_args(build.sysbuild), *build.cmake_args]
     log = build.build_dir.with_suffix(".log")
     run(argv, ws, log, f"west build {build.board}")
     if not build.elf.is_file():
