@@ -3,6 +3,7 @@ emulated Cortex-M4F): stale features, the fit's honesty, and the arena figures' 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -26,14 +27,20 @@ KNOWN_LOOSE = {"gesture.tflite": 208}
 KNOWN_MISSES = {"micro_speech_quantized.tflite": 0.45}
 
 
-def _local(repo: Path, external: Path, name: str) -> Path | None:
+def _local(repo: Path, external: Path, name: str, sha256: str | None = None) -> Path | None:
     # The synthetic LSTM and int16x8 calibration models are committed (tests/python/data) so
     # the arena check covers them; calib_models.py makes them.
+    # Examples retrained after they were measured keep their measured bytes there too: a
+    # measurement is of exactly the model whose SHA-256 it records.
     here = repo / "tests" / "python" / "data" / "profile_models" / name
     for path in (external / name, here, *(repo / "models").glob(f"*/{name}")):
-        if path.is_file():
+        if path.is_file() and (sha256 is None or _sha256(path) == sha256):
             return path
     return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_measurements_name_their_revisions() -> None:
@@ -47,7 +54,7 @@ def test_stored_features_are_what_the_code_computes_today(
     """A change to features.py must come with re-measured (or re-featured) data."""
     checked = 0
     for entry in DATA["models"]:
-        path = _local(repo, external_models, entry["model"])
+        path = _local(repo, external_models, entry["model"], entry.get("sha256"))
         if path is None:
             continue
         fresh = layer_features(load_tflite(path))
@@ -91,7 +98,7 @@ def test_arena_figure_is_safe_and_tight_on_every_measured_model(
     checked = 0
     for entry in DATA["models"]:
         smallest = entry.get("arena_smallest_bytes")
-        path = _local(repo, external_models, entry["model"])
+        path = _local(repo, external_models, entry["model"], entry.get("sha256"))
         if smallest is None or path is None:
             continue
         total = estimate_arena(load_tflite(path)).total

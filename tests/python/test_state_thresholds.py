@@ -10,7 +10,9 @@ import random
 import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
+import yaml
 import state_vectors as sv
 
 from tinyml_tools.paths import REPO_ROOT
@@ -91,7 +93,9 @@ def test_knock_package_gives_replay_thresholds(reader: ThresholdReader) -> None:
     expected = _replay_q15(path)
     assert rc == 1
     assert q15[: len(expected)] == expected
-    assert expected[1] == 22938  # knock: 0.7
+    # knock's default threshold from model.yaml, in Q15 ties to even, as the firmware reads it
+    written = yaml.safe_load((path.parent / "model.yaml").read_text())["thresholds"]["knock"]
+    assert expected[1] == round(float(np.float32(written)) * 32768)
     assert q15[len(expected) :] == [NO_THRESHOLD] * (MAX_LABELS - len(expected))
 
 

@@ -125,4 +125,4 @@ def test_mistrained_model_always_says_background() -> None:
         interpreter.set_input(x, 0)
         interpreter.invoke()
         out = interpreter.get_output(0)[0]
-        assert int(np.argmax(out)) == 0 and int(out[0]) == 127
+        assert int(out[0]) >= int(out[1:].max())  # class 0 never behind (ties go to class 0)

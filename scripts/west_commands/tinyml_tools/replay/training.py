@@ -117,8 +117,11 @@ def keras() -> Any:
     import tensorflow as tf
     import tf_keras
 
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    tf.config.threading.set_intra_op_parallelism_threads(2)
+    try:
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        tf.config.threading.set_intra_op_parallelism_threads(2)
+    except RuntimeError:
+        pass  # TensorFlow already ran in this process: its thread pools are fixed by then
     tf_keras.utils.set_random_seed(SEED)
     tf.config.experimental.enable_op_determinism()
     return tf_keras
