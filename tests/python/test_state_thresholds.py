@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 import state_vectors as sv
+import yaml
 
 from tinyml_tools.paths import REPO_ROOT
 from tinyml_tools.replay import device
