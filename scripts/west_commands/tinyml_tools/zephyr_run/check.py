@@ -4,7 +4,8 @@
 
 Steps: build (mps2/an386 with TFLM + CMSIS-NN, native_sim), memreport, qemu (factory model,
 canned recording, device vs replay, cost), update (native_sim: upload, trial, confirm,
-rollback, resets), twister (tests/zephyr and app/ on both platforms), sysbuild
+rollback, resets), keys (a release build refuses the development keys), twister (tests/zephyr
+and app/ on both platforms), sysbuild
 (nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder).
 Exit 0 when every step passed, 1 on a bad setup, 2 when a check failed.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -25,7 +27,7 @@ from . import events as device_events
 from .builds import MPS2, NATIVE_SIM, NRF52840_SYSBUILD, ZEPHYR_BUILD
 from .workspace import Workspace, find, zephyr_version
 
-STEPS = ("build", "memreport", "qemu", "update", "twister", "sysbuild")
+STEPS = ("build", "memreport", "qemu", "update", "keys", "twister", "sysbuild")
 # The board's budget: a file of app/boards/budgets/, else a built-in tier. native_sim is a host
 # process: its report is printed without a budget.
 BUDGETS = {
@@ -168,7 +170,29 @@ def step_sysbuild(ws: Workspace, jobs: int) -> None:
     )
 
 
+def step_keys(ws: Workspace, jobs: int) -> None:
+    """A release build that still trusts a development key must not configure."""
+    del jobs
+    out = ZEPHYR_BUILD / "release-keys"
+    argv = [
+        str(ws.west), "build", "--cmake-only", "-p", "always", "-b", MPS2.board, "-d", str(out),
+        "--no-sysbuild", str(REPO_ROOT / "app"), "--", *builds.common_args(),
+        f"-DEXTRA_CONF_FILE={REPO_ROOT / 'zephyr-config' / 'release.conf'}",
+    ]  # fmt: skip
+    log = out.with_suffix(".log")
+    try:
+        builds.run(argv, ws, log, "release configuration")
+    except TinymlError:
+        text = log.read_text(errors="replace")
+        if re.search(r"is\s+a\s+development\s+key", text):  # CMake wraps its messages
+            say("release build with the development keys refused at configuration")
+            return
+        raise
+    raise CheckFailed(f"a release build configured with the development keys (log {log})")
+
+
 RUNNERS: dict[str, Callable[[Workspace, int], None]] = {
+    "keys": step_keys,
     "build": step_build,
     "memreport": step_memreport,
     "qemu": step_qemu,
