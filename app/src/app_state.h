@@ -35,6 +35,15 @@ int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *se
 /** The running model passed its boot self-test: clear the slots' boot counter. */
 int app_state_model_boot_ok(void);
 
+/** The device ID settings messages are addressed to (0 until provisioned). */
+uint32_t app_state_device_id(void);
+
+/**
+ * @brief Store the device ID once (factory provisioning); it is used from the next boot.
+ * @retval -EALREADY if an ID is stored already. @retval -EINVAL for 0 (the broadcast address).
+ */
+int app_state_provision_device_id(uint32_t id);
+
 /** Verify and apply a signed remote settings message (tinyml_settings_apply_message()). */
 int app_state_apply_message(const uint8_t *msg, size_t len);
 

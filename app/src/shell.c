@@ -296,6 +296,28 @@ static int cmd_config_apply(const struct shell *sh, size_t argc, char **argv)
 	return rc;
 }
 
+static int cmd_device_provision(const struct shell *sh, size_t argc, char **argv)
+{
+	char *end = NULL;
+	unsigned long long id = strtoull(argv[1], &end, 0);
+	int rc;
+
+	ARG_UNUSED(argc);
+	if (end == argv[1] || *end != '\0' || id == 0U || id > UINT32_MAX) {
+		shell_error(sh, "device id must be 1..4294967295");
+		return -EINVAL;
+	}
+	rc = app_state_provision_device_id((uint32_t)id);
+	if (rc == -EALREADY) {
+		shell_error(sh, "device id already provisioned: %u", app_state_device_id());
+	} else if (rc != 0) {
+		shell_error(sh, "not stored: %d", rc);
+	} else {
+		shell_print(sh, "device id %u stored (used from the next boot)", (uint32_t)id);
+	}
+	return rc;
+}
+
 static int print_event(void *ctx, uint32_t seq, const struct tinyml_event *ev)
 {
 	const struct shell *sh = ctx;
@@ -322,6 +344,12 @@ SHELL_STATIC_SUBCMD_SET_CREATE(
 		      2, 0),
 	SHELL_SUBCMD_SET_END);
 
+SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_device_cmds,
+			       SHELL_CMD_ARG(provision, NULL,
+					     "Store this device's id <n> once (factory)",
+					     cmd_device_provision, 2, 0),
+			       SHELL_SUBCMD_SET_END);
+
 SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_log_cmds,
 			       SHELL_CMD(dump, NULL, "Events in flash, oldest first", cmd_log_dump),
 			       SHELL_SUBCMD_SET_END);
@@ -341,6 +369,7 @@ SHELL_STATIC_SUBCMD_SET_CREATE(
 	SHELL_CMD(model, &tinyml_model_cmds, "Model slots", NULL),
 	SHELL_CMD(config, &tinyml_config_cmds, "Settings (thresholds, kill switch, ...)", NULL),
 	SHELL_CMD(log, &tinyml_log_cmds, "Event log", NULL),
+	SHELL_CMD(device, &tinyml_device_cmds, "Device identity", NULL),
 	IF_ENABLED(CONFIG_TINYML_TFLM_PROFILER,
 		   (SHELL_CMD_ARG(profile, NULL, "Per-operator cost of the model as CSV [runs]",
 				  cmd_profile, 1, 1),)) SHELL_SUBCMD_SET_END);

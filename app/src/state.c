@@ -46,6 +46,7 @@ static struct tinyml_eventlog eventlog;
 static struct tinyml_modelslot slots;
 static struct tinyml_modelpkg_expect expect;
 static uint32_t boots;
+static uint32_t device_id;
 static uint32_t detections;
 
 static const struct tinyml_modelslot_port *slot_port;
@@ -101,7 +102,6 @@ static void log_key_hash(const char *purpose, const uint8_t *point)
 
 int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *port)
 {
-	uint32_t device_id = 0;
 	int rc;
 
 	slot_port = port;
@@ -123,6 +123,7 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 		LOG_WRN("boot counter not saved: %d", rc);
 	}
 	(void)tinyml_zephyr_settings_load("device-id", &device_id, sizeof(device_id));
+	LOG_INF("device id %u", device_id);
 
 	log_key_hash("model", KEY_POINT(model_key_spki));
 	log_key_hash("settings", KEY_POINT(settings_key_spki));
@@ -176,6 +177,25 @@ int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *se
 int app_state_model_boot_ok(void)
 {
 	return tinyml_modelslot_boot_ok(&slots);
+}
+
+uint32_t app_state_device_id(void)
+{
+	return device_id;
+}
+
+int app_state_provision_device_id(uint32_t id)
+{
+	uint32_t stored = 0;
+
+	if (id == 0U) {
+		return -EINVAL; /* 0 addresses every device in a settings message */
+	}
+	if (tinyml_zephyr_settings_load("device-id", &stored, sizeof(stored)) == 0 &&
+	    stored != 0U) {
+		return -EALREADY; /* provisioned once, in the factory */
+	}
+	return tinyml_zephyr_settings_save("device-id", &id, sizeof(id));
 }
 
 int app_state_apply_message(const uint8_t *msg, size_t len)

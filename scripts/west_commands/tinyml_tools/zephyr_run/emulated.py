@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import TinymlError
+from ..paths import REPO_ROOT
 from . import events as ev
 from . import flashimage, packages
 from .builds import KNOCK_RECORDING, AppBuild
@@ -179,10 +180,13 @@ def native_update_run(ws: Workspace, build: AppBuild, work: Path) -> UpdateRun:
         info = dev.command("tinyml model info", r"slot ([AB]): version (\d+\.\d+\.\d+)")
         _expect_model(info[1], info[2], "B", "1.1.0", "after the failed trial")
         steps.append(f"mistrained 1.2.0 in slot A: self-test failed ({refused[1]}), rolled back")
+        dev.command("tinyml device provision 7", r"device id 7 stored|already|not stored")
     with device.start() as dev:
         slot, version, _ = _boot_checks(dev)
         _expect_model(slot, version, "B", "1.1.0", "after a reset following the rollback")
         steps.append("reset: 1.1.0 in slot B still active")
+        dev.expect("tinyml running", BOOT_TIMEOUT_S)
+        steps += remote_kill_switch(dev, device_id=7)
     shutil.copy(flash, work / "native_sim_flash.final.bin")
     return UpdateRun(steps)
 
@@ -234,3 +238,27 @@ def run_mps2_twister_builds(root: Path, log: Path) -> dict[str, str]:
             except TinymlError:
                 verdicts[name] = "passed"
     return verdicts
+
+
+SETTINGS_KEY = REPO_ROOT / "app" / "keys" / "tinyml-dev-settings-ecdsa-p256-DO-NOT-SHIP.pem"
+
+
+def remote_kill_switch(dev: DeviceConsole, device_id: int) -> list[str]:
+    """A signed message turns the model off; the same message again is a replay and refused."""
+    from .settings_message import KIND_SET, SETTING_MODEL_ENABLED, Operation, sign
+
+    off = [Operation(KIND_SET, SETTING_MODEL_ENABLED, 0)]
+    msg = sign(SETTINGS_KEY, device_id, nonce=1, ops=off).hex()
+    applied = dev.command(f"tinyml config apply {msg}", r"message applied|message refused: (-?\d+)")
+    if "applied" not in applied[0]:
+        raise TinymlError(f"the signed kill-switch message was refused ({applied[1]})")
+    value = dev.command(f"tinyml config get {SETTING_MODEL_ENABLED}", r"setting 11 = (-?\d+)")
+    if value[1] != "0":
+        raise TinymlError(f"kill switch still {value[1]} after the remote message")
+    again = dev.command(f"tinyml config apply {msg}", r"message applied|message refused: (-?\d+)")
+    if "applied" in again[0]:
+        raise TinymlError("a replayed settings message was applied again")
+    return [
+        "signed remote message (settings key, device 7) set the kill switch: model off",
+        f"the same message replayed: refused ({again[1]})",
+    ]
