@@ -712,9 +712,10 @@ def test_pipeline_encoding_step_runs(tmp_path: Path) -> None:
     assert config.window_len <= 256  # CONFIG_TINYML_WINDOW_MAX_SAMPLES default
 
 
-def test_signing_key_step_gives_a_p256_spki(tmp_path: Path) -> None:
-    """imgtool getpub -e raw, as the application's CMake runs it, on the default key."""
-    key = REPO / "app" / kconfig_default("TINYML_APP_SIGNING_KEY")
+@pytest.mark.parametrize("option", ["TINYML_APP_MODEL_KEY", "TINYML_APP_SETTINGS_KEY"])
+def test_signing_key_step_gives_a_p256_spki(tmp_path: Path, option: str) -> None:
+    """imgtool getpub -e raw, as the application's CMake runs it, on each default key."""
+    key = REPO / "app" / kconfig_default(option)
     out = tmp_path / "key.der"
     imgtool = Path(sys.executable).parent / "imgtool"
     run = subprocess.run(
@@ -756,5 +757,5 @@ def test_bundled_knock_package_fits_the_default_firmware() -> None:
         r"config TINYML_ARENA_SIZE\n(?:\t.*\n)*?\tdefault (\d+)", MODULE_KCONFIG.read_text()
     )
     assert arena and info["arena"]["total"] <= int(arena[1])
-    key = REPO / "app" / kconfig_default("TINYML_APP_SIGNING_KEY")
+    key = REPO / "app" / kconfig_default("TINYML_APP_MODEL_KEY")
     assert tool("verify", str(package), "--key", str(key)).returncode == 0
