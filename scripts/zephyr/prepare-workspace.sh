@@ -79,8 +79,12 @@ if [[ ! -x $WS/.venv/bin/west ]]; then
 		-r "$WS/zephyr/scripts/requirements-run-test.txt" \
 		-r "$WS/bootloader/mcuboot/scripts/requirements.txt"
 fi
-# The application's build runs this repository's tools (pipeline and recording encoders).
-numpy_pin=$(grep -o '"numpy==[^"]*"' "$here/../../pyproject.toml" | tr -d '"')
-"$WS/.venv/bin/python" -c "import numpy" 2>/dev/null || "$WS/.venv/bin/pip" install -q "$numpy_pin"
+# The application's build runs this repository's tools (pipeline and recording encoders), and
+# sysbuild signs images with an `imgtool` it finds on PATH (the snapshot's imgtool.py is not
+# executable, so CMake's find_program misses it): both at this repository's pins.
+for pkg in numpy imgtool; do
+	pin=$(grep -o "\"$pkg==[^\"]*\"" "$here/../../pyproject.toml" | tr -d '"')
+	"$WS/.venv/bin/pip" install -q "$pin"
+done
 (cd "$WS" && "$WS/.venv/bin/west" config manifest.group-filter -- +optional)
 echo "==> workspace ready: ZEPHYR_WORKSPACE=$WS"
