@@ -82,7 +82,7 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
     config = build.config()
     block = int(config["CONFIG_TINYML_RING_BLOCK_SAMPLES"])
     hw_hz = int(config["CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC"])
-    replayed = ev.replay_events(ws_repo_path(KNOCK_RECORDING), package, block, work)
+    replayed = ev.replay_events(REPO_ROOT / KNOCK_RECORDING, package, block, work)
     return CannedRun(
         slot,
         version,
@@ -94,12 +94,6 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
         int(done[2]),
         QEMU_INSTRUCTIONS_PER_SECOND / hw_hz,
     )
-
-
-def ws_repo_path(relative: str) -> Path:
-    from ..paths import REPO_ROOT
-
-    return REPO_ROOT / relative
 
 
 @dataclass(frozen=True)
