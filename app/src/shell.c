@@ -120,25 +120,24 @@ static int cmd_model_erase(const struct shell *sh, size_t argc, char **argv)
 	return rc;
 }
 
-static int hex_nibble(char c)
+/* Hex text to bytes with Zephyr's hex2bin(): the number of bytes, 0 if it is not even-length
+ * hex of 1..@p cap bytes.
+ */
+static size_t from_hex(const char *hex, uint8_t *out, size_t cap)
 {
-	if (c >= '0' && c <= '9') {
-		return c - '0';
+	size_t hex_len = strlen(hex);
+
+	if (hex_len == 0U || (hex_len % 2U) != 0U || hex_len / 2U > cap) {
+		return 0;
 	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
+	return hex2bin(hex, hex_len, out, cap);
 }
 
 static int cmd_model_write(const struct shell *sh, size_t argc, char **argv)
 {
 	uint8_t chunk[CONFIG_TINYML_APP_UPLOAD_CHUNK_MAX];
 	int slot = parse_slot(sh, argv[1]);
-	size_t hex_len = strlen(argv[3]);
+	size_t len = from_hex(argv[3], chunk, sizeof(chunk));
 	char *end = NULL;
 	unsigned long offset = strtoul(argv[2], &end, 0);
 	int rc;
@@ -147,29 +146,18 @@ static int cmd_model_write(const struct shell *sh, size_t argc, char **argv)
 	if (slot < 0) {
 		return slot;
 	}
-	if (end == argv[2] || *end != '\0' || (hex_len % 2U) != 0U || hex_len == 0U ||
-	    hex_len / 2U > sizeof(chunk)) {
+	if (end == argv[2] || *end != '\0' || len == 0U) {
 		shell_error(sh, "usage: write <a|b> <offset> <hex, at most %u bytes>",
 			    (unsigned int)sizeof(chunk));
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < hex_len / 2U; i++) {
-		int hi = hex_nibble(argv[3][2U * i]);
-		int lo = hex_nibble(argv[3][2U * i + 1U]);
-
-		if (hi < 0 || lo < 0) {
-			shell_error(sh, "not hex at byte %u", (unsigned int)i);
-			return -EINVAL;
-		}
-		chunk[i] = (uint8_t)((hi << 4) | lo);
-	}
-	rc = app_state_model_write((uint8_t)slot, (uint32_t)offset, chunk, hex_len / 2U);
+	rc = app_state_model_write((uint8_t)slot, (uint32_t)offset, chunk, len);
 	if (rc == -EBUSY) {
 		shell_error(sh, "slot %s runs the active model: refused", argv[1]);
 	} else if (rc != 0) {
 		shell_error(sh, "write failed: %d", rc);
 	} else {
-		shell_print(sh, "wrote %u B at %lu", (unsigned int)(hex_len / 2U), offset);
+		shell_print(sh, "wrote %u B at %lu", (unsigned int)len, offset);
 	}
 	return rc;
 }
@@ -268,26 +256,16 @@ static int cmd_config_apply(const struct shell *sh, size_t argc, char **argv)
 	static uint8_t msg[TINYML_SETTINGS_MSG_HEADER_BYTES +
 			   TINYML_SETTINGS_MSG_MAX_OPS * TINYML_SETTINGS_MSG_OP_BYTES +
 			   TINYML_SETTINGS_MSG_SIG_BYTES];
-	size_t hex_len = strlen(argv[1]);
+	size_t len = from_hex(argv[1], msg, sizeof(msg));
 	int rc;
 
 	ARG_UNUSED(argc);
-	if ((hex_len % 2U) != 0U || hex_len == 0U || hex_len / 2U > sizeof(msg)) {
+	if (len == 0U) {
 		shell_error(sh, "usage: apply <signed message in hex, at most %u bytes>",
 			    (unsigned int)sizeof(msg));
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < hex_len / 2U; i++) {
-		int hi = hex_nibble(argv[1][2U * i]);
-		int lo = hex_nibble(argv[1][2U * i + 1U]);
-
-		if (hi < 0 || lo < 0) {
-			shell_error(sh, "not hex at byte %u", (unsigned int)i);
-			return -EINVAL;
-		}
-		msg[i] = (uint8_t)((hi << 4) | lo);
-	}
-	rc = app_state_apply_message(msg, hex_len / 2U);
+	rc = app_state_apply_message(msg, len);
 	if (rc != 0) {
 		shell_error(sh, "message refused: %d", rc);
 	} else {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -51,8 +52,6 @@ def memreport(elf_or_dir: Path, budget: str | None, out: Path) -> None:
     argv = [sys.executable, "-m", "tinyml_tools", "memreport", str(elf_or_dir), "--top", "8"]
     if budget:
         argv += ["--budget", budget]
-    import subprocess
-
     done = subprocess.run(argv, capture_output=True, text=True)
     out.write_text(done.stdout + done.stderr)
     print(done.stdout, end="")
