@@ -17,6 +17,26 @@ uint8_t ccm_dma_buffer[1024] __attribute__((section(".ccm_bss")));
 int32_t ccm_coefficients[32] __attribute__((section(".ccm_data"))) = {7, 8, 9};
 const char banner[] = "memreport test image";
 
+#ifdef ZEPHYR_HEAPS
+/* Zephyr's shape: malloc linked as a stub (no arena) and the iterable section of k_heap objects,
+ * here holding ZEPHYR_HEAPS descriptors of 20 bytes (0: no k_heap defined). */
+#define ZH_STR2(x) #x
+#define ZH_STR(x)  ZH_STR2(x)
+__asm__(".section .rodata.k_heap_area,\"a\"\n"
+	".global _k_heap_list_start\n_k_heap_list_start:\n"
+	".space 20 * " ZH_STR(ZEPHYR_HEAPS) "\n"
+	".global _k_heap_list_end\n_k_heap_list_end:\n"
+	".text\n");
+extern const uint8_t _k_heap_list_start[];
+extern const uint8_t _k_heap_list_end[];
+void *malloc(size_t size)
+{
+	(void)size;
+	return NULL;
+}
+static void *(*volatile zephyr_malloc_stub)(size_t) = malloc;
+#endif
+
 int arm_convolve_s8(const int8_t *in, int8_t *out, int n);
 int tinyml_detect(const int16_t *samples, int n);
 /* A C++ name as TFLM has them: tflite::MicroInterpreter::Invoke() */
@@ -55,6 +75,9 @@ int main(void)
 	memcpy(worker_thread_stack, banner, (size_t)initialized_table[0] + sizeof(banner) - 1u);
 	ccm_dma_buffer[0] = (uint8_t)ccm_coefficients[1];
 	int hits = tinyml_detect(imu_ringbuf, 1024) + tflm_invoke() + initialized_table[2];
+#ifdef ZEPHYR_HEAPS
+	hits += (int)(_k_heap_list_end - _k_heap_list_start) + (zephyr_malloc_stub(8) != NULL);
+#endif
 #ifdef USE_HEAP
 	uint8_t *scratch = malloc(64);
 	if (scratch != NULL) {

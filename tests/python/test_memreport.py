@@ -34,6 +34,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, images.Image]:
         "dwarf4": images.build(out, "dwarf4", with_map=False, debug_flag="-gdwarf-4"),
         "g3": images.build(out, "g3", with_map=False, debug_flag="-g3"),
         "heap": images.build(out, "heap", defines=("USE_HEAP",)),
+        "zephyr_noheap": images.build(out, "zephyr_noheap", defines=("ZEPHYR_HEAPS=0",)),
+        "zephyr_kheap": images.build(out, "zephyr_kheap", defines=("ZEPHYR_HEAPS=2",)),
         "stripped": images.Image(images.strip(full, out), None, {}),
     }
 
@@ -227,6 +229,30 @@ def test_heap_allocators_are_found(built: dict[str, images.Image]) -> None:
     assert report_of(built["full"].elf).allocators == []
     names = {a.name for a in report_of(built["heap"].elf).allocators}
     assert {"malloc", "_malloc_r", "_sbrk"} <= names
+
+
+def test_heap_memory_proven_empty_only_on_an_image_that_shows_it(
+    built: dict[str, images.Image], tmp_path: Path
+) -> None:
+    """Allocator code with no memory behind it (Zephyr's no-arena malloc, no k_heap object)
+    passes 'heap: forbid'; one k_heap object, an sbrk heap or a non-Zephyr image does not."""
+    budget = tmp_path / "budget.yaml"
+    budget.write_text("heap: forbid\n")
+    empty = report_of(built["zephyr_noheap"].elf)
+    assert [a.name for a in empty.allocators] == ["malloc"]
+    assert empty.heap_memory.proven_empty, empty.heap_memory.finding
+    with_heap = report_of(built["zephyr_kheap"].elf)
+    assert not with_heap.heap_memory.proven_empty
+    assert "k_heap objects (40 B" in with_heap.heap_memory.finding
+    sbrk = report_of(built["heap"].elf)
+    assert not sbrk.heap_memory.proven_empty and "not a Zephyr image" in sbrk.heap_memory.finding
+    for variant, code in (("zephyr_noheap", 0), ("zephyr_kheap", 2), ("heap", 2)):
+        run = subprocess.run(
+            [sys.executable, "-m", "tinyml_tools", "memreport", str(built[variant].elf),
+             "--budget", str(budget)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert run.returncode == code, (variant, run.stdout, run.stderr)
 
 
 def _patched(src: Path, dst: Path, offset: int, value: bytes) -> Path:

@@ -4,7 +4,7 @@
     totals:     {flash: 512K, ram: 120K}
     categories: {tensor arena: 64K, thread stacks: 16K}
     symbols:    [{pattern: 'tensor_arena', max: 96K}, {pattern: '^k_', max_total: 8K}]
-    heap:       forbid        # an allocator linked into the image is a breach (or: allow)
+    heap:       forbid        # an allocator that has memory to hand out is a breach (or: allow)
     images:     {mcuboot: {totals: {flash: 48K}}}   # sysbuild: limits for other images
 
 Ready files for the seed's memory tiers ship beside this module (``--budget tier-128k-256k``).
@@ -224,9 +224,17 @@ def _check_one(
                 "'heap: forbid' cannot be checked: no symbol table (stripped ELF)",
             )
         )
-    elif budget.get("heap") == "forbid" and report.allocators:
+    elif (
+        budget.get("heap") == "forbid" and report.allocators and not report.heap_memory.proven_empty
+    ):
         names = ", ".join(a.name for a in report.allocators)
         breaches.append(
-            Breach(f"{prefix}heap", 0, 0, f"allocator linked in ({names}), forbidden by the budget")
+            Breach(
+                f"{prefix}heap",
+                0,
+                0,
+                f"allocator linked in ({names}) with {report.heap_memory.finding}, "
+                "forbidden by the budget",
+            )
         )
     return limits, breaches

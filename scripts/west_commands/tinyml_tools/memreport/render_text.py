@@ -82,7 +82,12 @@ def heap_line(report: Report) -> str:
     if not report.allocators:
         return "heap: no allocator linked in (no malloc/k_malloc/operator new)"
     names = ", ".join(a.name for a in report.allocators)
-    return f"heap: allocator linked in: {names} (the design promises no allocation after init)"
+    if report.heap_memory.proven_empty:
+        return f"heap: allocator code linked in ({names}), {report.heap_memory.finding}"
+    return (
+        f"heap: allocator linked in: {names} (the design promises no allocation after init); "
+        f"{report.heap_memory.finding}"
+    )
 
 
 def percent(part: int, whole: int | None) -> str:

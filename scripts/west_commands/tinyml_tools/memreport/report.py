@@ -12,7 +12,7 @@ from .attribute import Piece, PieceKind, attribute
 from .demangle import demangle
 from .dwarf import DwarfFiles, read_dwarf_files, read_dwarf_files_fast
 from .elfimage import ElfImage, SectionKind, load_elf
-from .heap import Allocator, find_allocators
+from .heap import Allocator, HeapMemory, find_allocators, heap_memory
 from .locate import ImageFiles
 from .mapfile import LinkerMap, parse_map
 from .regions import (
@@ -60,6 +60,7 @@ class Report:
     pieces: list[Piece]
     categories: dict[str, tuple[int, int]]  # name -> (flash, ram)
     allocators: list[Allocator]
+    heap_memory: HeapMemory
     partitions: list[Partition] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -120,6 +121,7 @@ def build_report(files: ImageFiles, rules: list[Rule]) -> Report:
         pieces=pieces,
         categories=categories,
         allocators=find_allocators(image),
+        heap_memory=heap_memory(image),
         partitions=partitions_from_devicetree(read_text(files.devicetree) or "")
         if files.devicetree
         else [],
@@ -270,6 +272,8 @@ def to_dict(report: Report, top: int) -> dict[str, Any]:
                 {"name": a.name, "addr": a.addr, "size": a.size} for a in report.allocators
             ],
             "pools": report.categories.get("heap pools", (0, 0))[1],
+            "no_memory": report.heap_memory.proven_empty,
+            "memory": report.heap_memory.finding,
         },
         "partitions": [
             {"label": p.label, "offset": p.offset, "size": p.size, "model": p.holds_model}

@@ -30,9 +30,10 @@ from .workspace import Workspace, find, zephyr_version
 
 STEPS = ("build", "memreport", "qemu", "update", "keys", "twister", "sysbuild")
 # The board's budget: a file of app/boards/budgets/, else a built-in tier.
+BOARD_BUDGETS = REPO_ROOT / "app" / "boards" / "budgets"
 BUDGETS = {
-    MPS2.name: str(REPO_ROOT / "app" / "boards" / "budgets" / "mps2_an386.yaml"),
-    NRF52840_SYSBUILD.name: "tier-128k-256k",
+    MPS2.name: str(BOARD_BUDGETS / "mps2_an386.yaml"),
+    NRF52840_SYSBUILD.name: str(BOARD_BUDGETS / "nrf52840dk_nrf52840.yaml"),
 }
 
 
