@@ -77,6 +77,21 @@ static const struct app_processing_hooks processing_hooks = {
 	.poll = poll_state,
 };
 
+/* main's stack serves only this init path and is idle afterwards: its high-water mark is the
+ * figure that sizes CONFIG_MAIN_STACK_SIZE (make zephyr reads this line).
+ */
+static void log_main_stack(void)
+{
+#if defined(CONFIG_INIT_STACKS) && defined(CONFIG_THREAD_STACK_INFO)
+	size_t unused;
+	size_t size = k_current_get()->stack_info.size;
+
+	if (k_thread_stack_space_get(k_current_get(), &unused) == 0) {
+		LOG_INF("main stack %zu of %zu B used", size - unused, size);
+	}
+#endif
+}
+
 int main(void)
 {
 	int rc;
@@ -107,6 +122,7 @@ int main(void)
 		LOG_ERR("capture: %d", rc);
 		return rc;
 	}
+	log_main_stack();
 	LOG_INF("tinyml running");
 	return 0;
 }

@@ -126,3 +126,26 @@ def test_mistrained_model_always_says_background() -> None:
         interpreter.invoke()
         out = interpreter.get_output(0)[0]
         assert int(out[0]) >= int(out[1:].max())  # class 0 never behind (ties go to class 0)
+
+
+def test_stack_lines_of_the_kernel_shell_are_parsed_and_judged() -> None:
+    from tinyml_tools.zephyr_run import stacks
+
+    lines = [
+        "[00:00:00.120,000] <inf> tinyml_app: main stack 2900 of 4096 B used",
+        "uart:~$ kernel thread stacks",
+        "0x20000c68 processing          (real size 4096):\tunused  956\tusage 3140 / 4096 (76 %)",
+        "0x20000d00 shell_uart          (real size 2048):\tunused   40\tusage 2008 / 2048 (98 %)",
+        "0x20104f00 IRQ 00              (real size 2048):\tunused 1500\tusage  548 / 2048 (26 %)",
+    ]
+    uses = stacks.parse(lines)
+    assert [(u.name, u.size, u.used) for u in uses] == [
+        ("main", 4096, 2900),
+        ("processing", 4096, 3140),
+        ("shell_uart", 2048, 2008),
+        ("IRQ 00", 2048, 548),
+    ]
+    found = stacks.problems(uses)
+    assert len(found) == 1 and "shell_uart" in found[0]
+    assert stacks.problems([]) and "printed no stack" in stacks.problems([])[0]
+    assert stacks.figures(uses)["zephyr.stacks.irq_00.used_bytes"] == 548.0

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import CheckFailed, TinymlError
 from ..paths import BENCH_RESULTS, REPO_ROOT
-from . import builds, emulated
+from . import builds, emulated, stacks
 from . import events as device_events
 from .builds import MPS2, NATIVE_SIM, NRF52840_SYSBUILD, ZEPHYR_BUILD
 from .workspace import Workspace, find, zephyr_version
@@ -99,6 +99,11 @@ def step_qemu(ws: Workspace, jobs: int) -> None:
     if problems:
         raise CheckFailed("device vs replay: " + "; ".join(problems))
     say(f"device vs replay: {len(run.events)} events equal one for one (time, class, score)")
+    for use in run.stacks:
+        say(f"  stack {use.name:<20} {use.used:>5} of {use.size:>5} B used")
+    stack_problems = stacks.problems(run.stacks)
+    if stack_problems:
+        raise CheckFailed("thread stacks: " + "; ".join(stack_problems))
     c = run.cost
     k = run.instructions_per_cycle
     figures = {
@@ -113,6 +118,7 @@ def step_qemu(ws: Workspace, jobs: int) -> None:
         * (c.features / c.windows + (c.inference + c.decisions) / c.inferences),
         "zephyr.knock.window_mean.instructions": k * c.window_total / c.windows,
         "zephyr.knock.counter_resolution.instructions": k,
+        **stacks.figures(run.stacks),
     }
     write_bench(figures)
     for name, value in figures.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import TinymlError
 from ..paths import REPO_ROOT
 from . import events as ev
-from . import flashimage, packages
+from . import flashimage, packages, stacks
 from .builds import KNOCK_RECORDING, AppBuild
 from .console import DeviceConsole
 from .workspace import Workspace, need
@@ -38,6 +38,7 @@ class CannedRun:
     frames: int
     overflows: int
     instructions_per_cycle: float
+    stacks: list[stacks.StackUse]
 
 
 def _boot_checks(dev: DeviceConsole) -> tuple[str, str, tuple[int, int]]:
@@ -79,6 +80,8 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
         )
         csv = [row[1] for row in rows if row]
         (work / "knock_ops.csv").write_text("\n".join(csv) + "\n")
+        dev.command(stacks.COMMAND, r"IRQ 00 .*usage", 60)
+        stack_use = stacks.parse(list(dev.lines))  # boot lines too: main's own
     config = build.config()
     block = int(config["CONFIG_TINYML_RING_BLOCK_SAMPLES"])
     hw_hz = int(config["CONFIG_SYS_CLOCK_HW_CYCLES_PER_SEC"])
@@ -93,6 +96,7 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
         int(done[1]),
         int(done[2]),
         QEMU_INSTRUCTIONS_PER_SECOND / hw_hz,
+        stack_use,
     )
 
 
