@@ -569,6 +569,10 @@ ROW_PREFIXES = {
 }
 
 
+# Commands whose refusals have another shape (import refuses file by file): their own tables.
+ROWS_ELSEWHERE = {"dataset": "test_bad_inputs_dataset.py", "train": "test_bad_inputs_dataset.py"}
+
+
 def test_every_row_names_a_command_and_every_command_has_rows() -> None:
     import warnings
 
@@ -579,5 +583,5 @@ def test_every_row_names_a_command_and_every_command_has_rows() -> None:
     for command, group in ROW_PREFIXES.items():
         assert any(c.id.split("-")[0] in group for c in CASES), command
     for command in all_commands():  # a new command: add its rows (one per bad input) above
-        if command.name not in ROW_PREFIXES:
+        if command.name not in ROW_PREFIXES and command.name not in ROWS_ELSEWHERE:
             warnings.warn(f"{command.name}: no rows in the bad-input matrix yet", stacklevel=1)

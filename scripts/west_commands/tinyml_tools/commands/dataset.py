@@ -112,9 +112,9 @@ def _import(args: argparse.Namespace) -> int:
     if result.refused:
         for err in result.refused:
             print(f"refused: {err}", file=sys.stderr)
-        total = len(result.refused) + len(result.unchanged) + len(result.added)
         raise InputError(
-            root, f"{len(result.refused)} file(s) refused (of {total}); nothing imported"
+            root,
+            f"{len(result.refused)} file(s) refused (of {result.considered}); nothing imported",
         )
     data = {
         "dataset": str(root),

@@ -34,6 +34,7 @@ class ImportResult:
     added: list[Entry] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # already imported, same samples
     refused: list[InputError] = field(default_factory=list)
+    considered: int = 0  # recording files read (good and refused)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
@@ -98,6 +99,7 @@ def import_files(root: Path, paths: Sequence[Path], options: ImportOptions) -> I
     accepted: list[tuple[Source, Entry]] = []
     names: dict[str, Path] = {}
     for path in expand(paths):
+        result.considered += 1
         try:
             src = read_source(path, options.defaults)
             _check_source(src, options)

@@ -69,6 +69,9 @@ def detector_template(path: Path | None) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(path, "no such detector settings file") from None
+    except UnicodeDecodeError as err:
+        byte = err.object[err.start]
+        raise InputError(path, f"not UTF-8 text (byte {byte:#04x} at offset {err.start})") from None
     except (OSError, yaml.YAMLError) as err:
         raise InputError(path, f"cannot read detector settings ({err})") from None
     if not isinstance(data, dict):

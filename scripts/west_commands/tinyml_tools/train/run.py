@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import yaml
 
 from ..dataset import store
 from ..dataset.split import load_part
@@ -19,6 +22,7 @@ from ..dataset.store import Dataset, Entry
 from ..errors import InputError
 from ..features.anomaly import AnomalyConfig, error_q8, ratio_q16
 from ..features.pipeline import PipelineConfig, load_pipeline, pipeline_id
+from ..modelpack.model_config import SCHEMA_FILE
 from ..paths import BUILD_DIR
 from ..replay import model as model_io
 from ..replay import settings as settings_io
@@ -84,7 +88,32 @@ def _name(options: TrainOptions) -> str:
     return name[:32]
 
 
+def _schema_pattern(key: str) -> str:
+    """model.yaml's own rule for @p key, so train refuses before it trains what build refuses."""
+    schema = yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return str(schema["mapping"][key]["pattern"])
+
+
+def _within(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def _check_output(options: TrainOptions) -> None:
+    """The model directory is new, or one that train wrote before; never the dataset."""
+    out = options.out
+    if _within(out, options.dataset) or _within(options.dataset, out):
+        raise InputError(out, f"is or holds the dataset {options.dataset}: pick a separate folder")
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / model_dir.DIGEST_FILE).is_file():
+        digest = model_dir.DIGEST_FILE
+        raise InputError(out, f"exists and was not written by train (no {digest}): pick a new one")
+
+
 def _check_options(options: TrainOptions) -> Template:
+    if not re.match(_schema_pattern("version"), options.version):
+        raise InputError(options.out, f"--version '{options.version}' is not MAJOR.MINOR.PATCH")
     if options.template not in TEMPLATES:
         raise InputError(
             options.out, f"unknown template '{options.template}' ({', '.join(TEMPLATES)})"
@@ -215,7 +244,45 @@ def _full_scale(
 
 
 def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
-    ui = ui or Ui()
+    """Train into a staging folder beside the output and swap it in only when everything was
+    written: a failure (or Ctrl-C) leaves the previous model directory as it was."""
+    _check_options(options)
+    _name(options)
+    _check_output(options)
+    detector_template_check = model_dir.detector_template(options.detector)
+    del detector_template_check
+    out = options.out
+    stage = out.with_name(f".{out.name}.train-tmp")
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        if out.is_dir():
+            shutil.copytree(out, stage, symlinks=True)
+        result = _train_into(options, stage, ui or Ui())
+        if not result.reused:
+            _swap_in(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return TrainResult(
+        out, result.name, result.reused, result.figures,
+        out / result.report.relative_to(stage) if result.report else None,
+    )  # fmt: skip
+
+
+def _swap_in(stage: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.train-old")
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if out.exists():
+            out.rename(old)
+        stage.rename(out)
+    except OSError as err:
+        if old.exists() and not out.exists():
+            old.rename(out)
+        raise InputError(out, f"cannot write the model directory ({err.strerror})") from None
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _train_into(options: TrainOptions, out: Path, ui: Ui) -> TrainResult:
     start = time.monotonic()
     template = _check_options(options)
     name = _name(options)
@@ -233,7 +300,6 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
         "fit_sha256": fit_sha,
     }
     inputs_sha = model_dir.digest(calibration)
-    out = options.out
     saved_fit = _saved(out / model_dir.DIGEST_FILE)
     reuse_fit = (
         not options.force
@@ -242,7 +308,7 @@ def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
     )
     if not options.force and model_dir.is_current(out, name, inputs_sha):
         saved = json.loads((out / model_dir.DIGEST_FILE).read_text()).get("training", {})
-        ui.step(f"{name}: inputs unchanged, reusing {out / (name + '.tflite')}")
+        ui.step(f"{name}: inputs unchanged, reusing {options.out / (name + '.tflite')}")
         return TrainResult(out, name, True, saved, out / "report" / "report.html")
     model_dir.prepare(out, options.pipeline)
 
