@@ -124,6 +124,21 @@ def test_classifier_trains_packs_replays_and_is_reused(
     assert again["reused"] is True
 
 
+@pytest.mark.parametrize(("template", "qat"), [("dscnn", True), ("dscnn", False), ("gru", False)])
+def test_every_template_trains_quantizes_and_packs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, qat: bool
+) -> None:
+    """One epoch of each template, with and without QAT, through int8 conversion into a
+    package: the template's layers must train on CPU and convert to TFLM builtin ops."""
+    dataset = make_dataset(tmp_path, "burst", capsys)
+    out = tmp_path / template
+    figures = train(capsys, dataset, out, template, "--epochs", "1", *(["--qat"] if qat else []))
+    assert figures["reused"] is False
+    pkg = out / f"{template}.pkg"
+    assert cli.main(["model-pack", "build", str(out), "-o", str(pkg), "--json"]) == 0
+    assert parse_package(pkg).metadata is not None
+
+
 def test_autoencoder_learns_normal_data_only_and_flags_the_faults(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -71,9 +71,11 @@ def dscnn(keras: Any, shape: tuple[int, int], n_out: int, norm: Norm, batch: int
     x = layers.Reshape((frames, 1, n_features))(x)
     x = layers.Conv2D(24, (3, 1), padding="same", activation="relu")(x)
     for filters, stride in ((32, 1), (32, 2), (48, 2)):
-        x = layers.DepthwiseConv2D((3, 1), strides=(stride, 1), padding="same", activation="relu")(
-            x
-        )
+        # TensorFlow's CPU depthwise kernel takes equal strides only; along the width of 1 a
+        # stride of 2 with "same" padding changes nothing.
+        x = layers.DepthwiseConv2D(
+            (3, 1), strides=(stride, stride), padding="same", activation="relu"
+        )(x)
         x = layers.Conv2D(filters, (1, 1), activation="relu")(x)
     x = layers.GlobalAveragePooling2D()(x)
     out = layers.Dense(n_out, activation="softmax", name="scores")(x)
