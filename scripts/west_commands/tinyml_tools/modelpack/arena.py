@@ -33,6 +33,8 @@ SIZEOF_SCRATCH_HANDLE = 4  # ScratchBufferHandle
 # 73..107 bytes measured on the Cortex-M4F build for six models, rounded up.
 TAIL_FIXED = 112
 SIZEOF_SCRATCH_REQUEST = 12  # internal::ScratchBufferRequest, kept in the head while planning
+MAX_SCRATCH_PER_OP = 12  # kMaxScratchBuffersPerOp: request slots TFLM keeps free in the head
+SIZEOF_AFFINE_QUANTIZATION = 12  # TfLiteAffineQuantization (scale, zero_point, dimension)
 PLANNING_SLACK = 32  # alignment of the temporary arrays; measured 28 on every model
 
 # Persistent OpData of each kernel (TFLM kernels/cmsis_nn/*.cc and the reference kernels),
@@ -266,6 +268,40 @@ def _offline(offsets: list[int], buffer: Buffer) -> int | None:
     return None if offset < 0 else offset
 
 
+def _temp_tensor_bytes(model: TfliteModel, index: int) -> int:
+    """A TfLiteTensor a kernel's Prepare holds in the head (AllocateTempTfLiteTensor), with
+    its quantization (TfLiteAffineQuantization + a zero-point array of one int per channel)."""
+    channels = len(model.tensors[index].scales)
+    quant = SIZEOF_AFFINE_QUANTIZATION + 4 + 4 * channels if channels else 0
+    return SIZEOF_TFLITE_TENSOR + quant
+
+
+def prepare_peak(model: TfliteModel, tail: int, n_scratch: int) -> int:
+    """The most the arena holds while one kernel's Prepare runs (before the plan exists):
+    the persistent tail allocated by then, the scratch-request array in the head (TFLM keeps
+    room for kMaxScratchBuffersPerOp more), and a temporary TfLiteTensor for each of the
+    operator's inputs and outputs at once (what conv, FC and most kernels hold). The tail is
+    taken as the final one less what is allocated only after the last Prepare (scratch
+    handles, variables, the interpreter's input and output tensors): never less than TFLM's."""
+    io = len(model.inputs) + len(model.outputs)
+    later = (
+        io * (align(SIZEOF_TFLITE_TENSOR) + align(SIZEOF_IO_QUANTIZATION))
+        + align(4 * len(model.inputs))
+        + align(4 * len(model.outputs))
+        + align(SIZEOF_SCRATCH_HANDLE * n_scratch)
+        + sum(align(t.nbytes) for t in model.tensors if t.is_variable)
+    )
+    persistent = max(tail - later, 0)
+    peak = 0
+    requests = 0
+    for op in model.operators:
+        temps = sum(_temp_tensor_bytes(model, i) for i in (*op.inputs, *op.outputs) if i >= 0)
+        head = SIZEOF_SCRATCH_REQUEST * (requests + MAX_SCRATCH_PER_OP) + temps
+        peak = max(peak, persistent + head)
+        requests += len(scratch_requests(model, op))
+    return peak
+
+
 def estimate_arena(model: TfliteModel) -> ArenaEstimate:
     tensors = tensor_buffers(model)
     offline_offsets = model.offline_offsets()
@@ -294,7 +330,7 @@ def estimate_arena(model: TfliteModel) -> ArenaEstimate:
         ),
         default=0,
     )
-    total = align(max(head + tail, planning, prepare))
+    total = align(max(head + tail, planning, prepare, prepare_peak(model, tail, n_scratch)))
     return ArenaEstimate(
         total=total,
         head=head,
