@@ -49,6 +49,7 @@ OPDATA_BYTES: dict[int, int] = {
     schema.BuiltinOperator.MEAN: 44,
     schema.BuiltinOperator.ADD: 64,  # kernels/cmsis_nn/add.cc OpData (measured: knock)
     schema.BuiltinOperator.MUL: 48,  # OpDataMul (mul_common.cc)
+    schema.BuiltinOperator.LOGISTIC: 16,  # OpDataLogistic (logistic.h; measured: calib_reduce_*)
     schema.BuiltinOperator.RESHAPE: 0,
     schema.BuiltinOperator.SQUEEZE: 0,
     schema.BuiltinOperator.EXPAND_DIMS: 0,
@@ -67,6 +68,7 @@ PARAMS_BYTES: dict[int, int] = {
     schema.BuiltinOperator.MEAN: 1,
     schema.BuiltinOperator.ADD: 2,
     schema.BuiltinOperator.MUL: 1,
+    schema.BuiltinOperator.LOGISTIC: 0,  # ParseLogistic allocates no options
 }
 PARAMS_DEFAULT = 40
 # UNIDIRECTIONAL_SEQUENCE_LSTM (kernels/cmsis_nn): OpData (TFLM's OpDataLSTM + CMSIS-NN's
@@ -82,6 +84,13 @@ LSTM_PREPARE_TEMP = 1024
 # 16-bit paths keep a few more fields); one alignment unit keeps the figure safe.
 INT16_TAIL_MARGIN = ALIGN
 INT16_SOFTMAX_LUT = 2 * 513 * 2  # exp and 1/(1+x) tables of int16 softmax (softmax_common.cc)
+TWICE_TEMP_OPS = {
+    schema.BuiltinOperator.CONV_2D,
+    schema.BuiltinOperator.DEPTHWISE_CONV_2D,
+}
+# LSTM models' tails measured 11 B above the sum below (cell units 8 and 32) or up to 5 B
+# under it (20): one alignment unit keeps the figure safe.
+LSTM_TAIL_MARGIN = ALIGN
 PER_CHANNEL_OPS = {
     schema.BuiltinOperator.CONV_2D,
     schema.BuiltinOperator.DEPTHWISE_CONV_2D,
@@ -210,9 +219,10 @@ def _lstm_tail(model: TfliteModel, op: Operator) -> int:
     try:
         _, units = lstm_units(model, op)
     except (ValueError, IndexError):
-        return align(OPDATA_LSTM)
+        return align(OPDATA_LSTM) + LSTM_TAIL_MARGIN
     wide = model.tensors[op.inputs[0]].type == schema.TensorType.INT16
-    return align(OPDATA_LSTM) + LSTM_GATE_VECTORS * align((8 if wide else 4) * units)
+    gates = LSTM_GATE_VECTORS * align((8 if wide else 4) * units)
+    return align(OPDATA_LSTM) + gates + LSTM_TAIL_MARGIN
 
 
 def _op_tail(model: TfliteModel, op: Operator) -> int:
@@ -296,6 +306,12 @@ def prepare_peak(model: TfliteModel, tail: int, n_scratch: int) -> int:
     requests = 0
     for op in model.operators:
         temps = sum(_temp_tensor_bytes(model, i) for i in (*op.inputs, *op.outputs) if i >= 0)
+        if op.code in TWICE_TEMP_OPS:
+            # kernels/cmsis_nn/{conv,depthwise_conv}.cc take input, weights and output, then
+            # Calculate*OpData* takes all four again; temporaries are freed only after Prepare.
+            temps += sum(
+                _temp_tensor_bytes(model, i) for i in (*op.inputs[:2], *op.outputs) if i >= 0
+            )
         head = SIZEOF_SCRATCH_REQUEST * (requests + MAX_SCRATCH_PER_OP) + temps
         peak = max(peak, persistent + head)
         requests += len(scratch_requests(model, op))
