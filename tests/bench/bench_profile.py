@@ -6,6 +6,8 @@ profile.fit.<model>.error.percent: leave-one-model-out error of the instructions
   profile rig (TFLM + CMSIS-NN on the emulated Cortex-M4F, data/measured_m4f.json).
 profile.fit.worst_error.percent: the largest |error| of those.
 profile.fit.in_sample_worst_error.percent: the same with every model in the fit.
+profile.validation.<model>.error.percent / .worst_error.percent: the committed fit on held-out
+  architectures it never saw (profile_rig/validation_models.py, data/validation_m4f.json).
 profile.features.<example>.error.percent: feature cost model vs the QEMU count of its pipeline.
 profile.arena.<model>.over_smallest.bytes / .percent: model-pack's arena figure minus the
   smallest working arena measured on the rig (never negative: the figure is safe), for every
@@ -32,6 +34,7 @@ from tinyml_tools.profile.feature_cost import load_feature_model
 from tinyml_tools.profile.fit import fit, leave_one_model_out, predict_rows, read_measurements
 from tinyml_tools.profile.report import build_profile, pipeline_cost, read_model
 
+VALIDATION = MEASURED.parent / "validation_m4f.json"
 EXTERNAL = Path("/work/shared/external-models")
 if not EXTERNAL.is_dir():
     EXTERNAL = REPO_ROOT.parent / "shared" / "external-models"
@@ -56,6 +59,14 @@ def run() -> dict[str, float]:
     for s in scores:
         figures[f"profile.fit.{_stem(s.model)}.error.percent"] = round(100 * s.error, 2)
     figures["profile.fit.worst_error.percent"] = round(100 * max(abs(s.error) for s in scores), 2)
+    validation = read_measurements(json.loads(VALIDATION.read_text()))
+    committed = load_cost_model()
+    for m in validation:
+        error = predict_rows(committed, m.rows) / m.invoke_instructions - 1
+        figures[f"profile.validation.{_stem(m.model)}.error.percent"] = round(100 * error, 2)
+    figures["profile.validation.worst_error.percent"] = max(
+        abs(v) for k, v in figures.items() if k.startswith("profile.validation.")
+    )
     full = fit(models)
     figures["profile.fit.in_sample_worst_error.percent"] = round(
         100
@@ -71,7 +82,7 @@ def run() -> dict[str, float]:
         est = feats.window_instructions(cfg)
         real = measured_feats[f"example_{name}"]
         figures[f"profile.features.{name}.error.percent"] = round(100 * (est - real) / real, 2)
-    for m in data["models"]:
+    for m in [*data["models"], *json.loads(VALIDATION.read_text())["models"]]:
         if "arena_smallest_bytes" not in m:
             continue
         candidates = [

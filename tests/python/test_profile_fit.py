@@ -16,6 +16,8 @@ from tinyml_tools.profile.features import layer_features
 from tinyml_tools.profile.fit import fit, leave_one_model_out, predict_rows, read_measurements
 
 DATA = json.loads(MEASURED.read_text())
+# Held-out architectures (validation_models.py): measured on the same rig, never fitted on.
+VALIDATION = json.loads((MEASURED.parent / "validation_m4f.json").read_text())
 TARGET = 0.15  # the issue's bound on instructions per inference
 
 
@@ -111,3 +113,32 @@ def test_every_dispatch_branch_has_coefficients_of_its_own() -> None:
     )  # fmt: skip
     for kind in branches:
         assert committed.resolve(kind)[0] == kind, kind
+
+
+def test_held_out_architectures_within_target() -> None:
+    """MobileNet-, ResNet-, DS-CNN-shaped networks and an autoencoder the fit never saw."""
+    committed = load_cost_model(DEFAULT_MODEL)
+    models = read_measurements(VALIDATION)
+    assert len(models) >= 4
+    assert {m["sha256"] for m in VALIDATION["models"]}.isdisjoint(
+        m["sha256"] for m in DATA["models"]
+    )
+    for m in models:
+        error = predict_rows(committed, m.rows) / m.invoke_instructions - 1
+        assert abs(error) <= TARGET, f"{m.model}: {error:+.1%}"
+
+
+def test_held_out_architectures_arena_safe_and_tight(repo: Path, external_models: Path) -> None:
+    checked = 0
+    for entry in VALIDATION["models"]:
+        path = _local(repo, external_models, entry["model"], entry["sha256"])
+        if path is None:
+            continue
+        smallest = entry["arena_smallest_bytes"]
+        total = estimate_arena(load_tflite(path)).total
+        assert smallest <= total <= smallest + max(64, 0.02 * smallest), entry["model"]
+        assert [f.as_dict() for f in layer_features(load_tflite(path))] == [
+            n["features"] for n in entry["nodes"]
+        ]
+        checked += 1
+    assert checked >= 3
