@@ -109,7 +109,8 @@ def test_every_dispatch_branch_has_coefficients_of_its_own() -> None:
     branches = (
         "conv", "conv_1x1_fast", "conv_1x1", "conv_1xn", "conv_s16", "dw_3x3", "dw_opt",
         "dw_mult4", "dw", "dw_s16", "fc", "fc_conv", "avgpool", "maxpool", "add", "mul",
-        "add_bcast", "mul_bcast", "mean", "softmax", "lstm",
+        "add_bcast", "mul_bcast", "mean", "softmax", "lstm", "clamp", "transcendental", "pad",
+        "concat",
     )  # fmt: skip
     for kind in branches:
         assert committed.resolve(kind)[0] == kind, kind

@@ -279,6 +279,30 @@ def reduce_branch(rng: np.random.Generator):  # type: ignore[no-untyped-def]
     return k.Model(inp, x), shape
 
 
+def ops_branch(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    """The manifest's other operators at several sizes: PAD (explicit padding before a
+    convolution), CONCATENATION of two branches, standalone RELU / RELU6 (after a reshape, where
+    the converter cannot fuse them), TANH after a dense layer."""
+    k = _tf().keras
+    shape = (
+        int(rng.choice([8, 12, 16, 24])),
+        int(rng.choice([8, 12, 16])),
+        int(rng.choice([1, 3, 8])),
+    )
+    x = inp = k.Input(shape, batch_size=1)
+    x = k.layers.ZeroPadding2D(((1, 2), (2, 1)))(x)  # asymmetric: stays a PAD
+    x = k.layers.Conv2D(int(rng.choice([8, 16])), 3, activation="relu")(x)
+    a = k.layers.Conv2D(int(rng.choice([4, 8])), 1, activation="relu")(x)
+    b = k.layers.Conv2D(int(rng.choice([4, 8, 12])), 3, padding="same", activation="relu")(x)
+    x = k.layers.Concatenate()([a, b])
+    x = k.layers.Reshape((int(x.shape[1]) * int(x.shape[2]), int(x.shape[3])))(x)
+    x = k.layers.ReLU(6.0 if rng.random() < 0.5 else None)(x)
+    x = k.layers.GlobalAveragePooling1D()(x)
+    x = k.layers.Dense(int(rng.choice([16, 32, 64])), activation="tanh")(x)
+    x = k.layers.Dense(4, activation="softmax")(x)
+    return k.Model(inp, x), shape
+
+
 def dense(rng: np.random.Generator):  # type: ignore[no-untyped-def]
     k = _tf().keras
     n = int(rng.choice([10, 32, 64, 128, 250, 490, 640]))
@@ -333,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         + [("convwide", partial(conv_branch, branch="wide"), i, False) for i in range(2)]
         + [("reduce", reduce_branch, i, False) for i in range(args.branches // 2)]
         + [("dwopt1d", partial(dw_branch, branch="opt1d"), i, False) for i in range(8)]
+        + [("ops", ops_branch, i, False) for i in range(8)]
         + [
             ("dwbranch_i16", partial(dw_branch, branch=DW_BRANCHES[i % 5]), 200 + i, True)
             for i in range(6)

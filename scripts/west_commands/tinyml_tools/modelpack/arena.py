@@ -50,6 +50,13 @@ OPDATA_BYTES: dict[int, int] = {
     schema.BuiltinOperator.ADD: 64,  # kernels/cmsis_nn/add.cc OpData (measured: knock)
     schema.BuiltinOperator.MUL: 48,  # OpDataMul (mul_common.cc)
     schema.BuiltinOperator.LOGISTIC: 16,  # OpDataLogistic (logistic.h; measured: calib_reduce_*)
+    # measured on calib_ops_* (PAD, CONCATENATION, RELU or RELU6, TANH):
+    schema.BuiltinOperator.TANH: 16,  # tanh.cc OpData, 4 ints
+    schema.BuiltinOperator.PAD: 56,  # pad.cc OpData: PadParams + output zero point
+    schema.BuiltinOperator.PADV2: 56,
+    schema.BuiltinOperator.CONCATENATION: 24,  # ConcatenationParams
+    schema.BuiltinOperator.RELU: 36,  # ReluOpData: ReluParams (ActivationParams + 4 ints)
+    schema.BuiltinOperator.RELU6: 8,  # Relu6OpData: two int32
     schema.BuiltinOperator.RESHAPE: 0,
     schema.BuiltinOperator.SQUEEZE: 0,
     schema.BuiltinOperator.EXPAND_DIMS: 0,
@@ -69,6 +76,12 @@ PARAMS_BYTES: dict[int, int] = {
     schema.BuiltinOperator.ADD: 2,
     schema.BuiltinOperator.MUL: 1,
     schema.BuiltinOperator.LOGISTIC: 0,  # ParseLogistic allocates no options
+    schema.BuiltinOperator.TANH: 0,
+    schema.BuiltinOperator.PAD: 0,
+    schema.BuiltinOperator.PADV2: 0,
+    schema.BuiltinOperator.RELU: 0,
+    schema.BuiltinOperator.RELU6: 0,
+    schema.BuiltinOperator.CONCATENATION: 8,  # TfLiteConcatenationParams
 }
 PARAMS_DEFAULT = 40
 # UNIDIRECTIONAL_SEQUENCE_LSTM (kernels/cmsis_nn): OpData (TFLM's OpDataLSTM + CMSIS-NN's

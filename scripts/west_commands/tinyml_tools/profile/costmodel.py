@@ -45,6 +45,11 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "copy": ("calls", "bytes"),
     "lstm": ("calls", "macs", "steps", "cells"),
     "elementwise": ("calls", "out"),
+    "clamp": ("calls", "out"),
+    "requantize": ("calls", "out"),
+    "transcendental": ("calls", "out"),
+    "pad": ("calls", "out", "in"),
+    "concat": ("calls", "out"),
     "float": ("calls", "macs", "out"),
     "other": ("calls", "in", "out"),
 }
@@ -66,6 +71,11 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "avgpool": ("maxpool",),
     "mean": ("other",),
     "elementwise": ("other",),
+    "clamp": ("elementwise",),
+    "requantize": ("elementwise",),
+    "transcendental": ("elementwise",),
+    "pad": ("other",),
+    "concat": ("other",),
 }
 
 

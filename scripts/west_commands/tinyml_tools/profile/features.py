@@ -18,13 +18,13 @@ from ..modelpack.tflite_model import Operator, TfliteModel
 
 OP = schema.BuiltinOperator
 COPY_OPS = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS"}
+# TFLM's per-element kernels by what one element costs: a clamp, a requantization, a
+# fixed-point transcendental; padding and concatenation copy rows.
+CLAMP_OPS = {"RELU", "RELU6", "RELU_N1_TO_1"}
+REQUANTIZE_OPS = {"QUANTIZE", "DEQUANTIZE"}
+TRANSCENDENTAL_OPS = {"LOGISTIC", "TANH"}
+ROW_COPY_OPS = {"PAD": "pad", "PADV2": "pad", "CONCATENATION": "concat"}
 ELEMENTWISE_OPS = {
-    "QUANTIZE",
-    "DEQUANTIZE",
-    "LOGISTIC",
-    "TANH",
-    "RELU",
-    "RELU6",
     "HARD_SWISH",
     "LEAKY_RELU",
     "SUB",
@@ -270,6 +270,14 @@ def _classify(model: TfliteModel, op: Operator) -> tuple[str, int, dict[str, flo
         # TFLM's reference reduction steps a multi-dimensional index per input element.
         counts["in_rank"] = inp * len(_shape(model, op.inputs[0]))
         return "mean", 0, counts
+    if name in CLAMP_OPS:
+        return "clamp", 0, counts
+    if name in REQUANTIZE_OPS:
+        return "requantize", 0, counts
+    if name in TRANSCENDENTAL_OPS:
+        return "transcendental", 0, counts
+    if name in ROW_COPY_OPS:
+        return ROW_COPY_OPS[name], 0, counts
     if name in ELEMENTWISE_OPS:
         return "elementwise", 0, counts
     return "other", 0, counts
