@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         + [("ops", ops_branch, i, False) for i in range(8)]
         + [
             ("dwbranch_i16", partial(dw_branch, branch=DW_BRANCHES[i % 5]), 200 + i, True)
-            for i in range(6)
+            for i in range(15)
         ]
         + [("cnn2d_i16", cnn2d, 100 + i, True) for i in range(2)]
         + [("dense_i16", dense, 100, True), ("cnn1d_i16", cnn1d, 100, True)]
