@@ -25,7 +25,7 @@ MEASURED = DATA_DIR / "measured_m4f.json"
 # The counts each kernel kind's cost is linear in (its first entry is always "calls").
 VARIABLES: dict[str, tuple[str, ...]] = {
     "conv": ("calls", "macs", "im2col", "kpos", "out", "odd", "col_tail"),
-    "conv_1x1_fast": ("calls", "macs", "out", "odd", "col_tail", "wsum"),
+    "conv_1x1_fast": ("calls", "macs", "out", "odd", "col_tail", "wsum", "odd_out"),
     "conv_1x1": ("calls", "macs", "out", "mm_calls", "wsum", "col_tail", "odd"),
     "conv_1xn": ("calls", "macs", "im2col", "kpos", "out", "odd", "col_tail"),
     "dw_3x3": ("calls", "taps", "out", "pixels", "rem_taps", "tpos"),

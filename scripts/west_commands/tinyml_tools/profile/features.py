@@ -126,6 +126,8 @@ def _matmul_counts(
     counts["col_tail"] = calls * pixels * cout * (patch % 4)
     counts["wsum"] = calls * cout * patch
     counts["mm_calls"] = calls
+    # the outputs of an odd last pixel, computed row by row in the leftover path
+    counts["odd_out"] = calls * (pixels % 2) * cout
 
 
 def _valid_taps(size: int, out: int, k: int, stride: int, pad: int, dil: int) -> int:
