@@ -485,7 +485,103 @@ CASES: list[Bad] = [
     Bad("replay-settings-non-utf8",
         lambda e, d: _replay(e, "--settings", str(non_utf8(d, "detector.yaml"))),
         "detector.yaml", "not UTF-8"),
+    # ------------------------------------------------------------------ profile
+    Bad("profile-model-empty", lambda e, d: ["profile", str(empty(d, "m.tflite"))], "m.tflite",
+        "not a model package"),
+    Bad("profile-model-truncated",
+        lambda e, d: ["profile", str(truncated(KNOCK / "knock.tflite", d, "m.tflite"))],
+        "m.tflite", "truncated"),
+    Bad("profile-package-truncated",
+        lambda e, d: ["profile", str(truncated(KNOCK / "knock.pkg", d, "m.pkg"))], "m.pkg"),
+    Bad("profile-model-missing", lambda e, d: ["profile", str(d / "none.tflite")],
+        "none.tflite", "not found"),
+    Bad("profile-model-directory", lambda e, d: ["profile", str(directory(d, "m.tflite"))],
+        "m.tflite", "directory"),
+    Bad("profile-model-symlink-loop",
+        lambda e, d: ["profile", str(symlink_loop(d, "m.tflite"))], "m.tflite"),
+    Bad("profile-model-wrong-type", lambda e, d: ["profile", str(e.elf)], "fw.elf"),
+    Bad("profile-board-empty",
+        lambda e, d: _profile("--board", str(empty(d, "b.yaml"))), "b.yaml",
+        "not a board profile"),
+    Bad("profile-board-missing", lambda e, d: _profile("--board", str(d / "b.yaml")), "b.yaml",
+        "no such board profile"),
+    Bad("profile-board-non-utf8", lambda e, d: _profile("--board", str(non_utf8(d, "b.yaml"))),
+        "b.yaml", "not UTF-8"),
+    Bad("profile-board-not-yaml",
+        lambda e, d: _profile("--board", str(text(d, "b.yaml", "board: [x\n"))), "b.yaml",
+        "unreadable board profile"),
+    Bad("profile-board-clock-not-a-number",
+        lambda e, d: _profile("--board", str(text(d, "b.yaml", BAD_CLOCK_BOARD))), "b.yaml",
+        "clock_hz"),
+    Bad("profile-board-unknown-core",
+        lambda e, d: _profile("--board", str(text(d, "b.yaml", "board: x\ncore: z80\n"))),
+        "b.yaml", "unknown core"),
+    Bad("profile-pipeline-non-utf8",
+        lambda e, d: _profile("--pipeline", str(non_utf8(d, "detector.yaml"))),
+        "detector.yaml", "not UTF-8"),
+    Bad("profile-pipeline-directory",
+        lambda e, d: _profile("--pipeline", str(directory(d, "detector.yaml"))),
+        "detector.yaml", "directory"),
+    Bad("profile-detector-names-a-missing-pipeline",
+        lambda e, d: _profile("--pipeline", str(text(d, "detector.yaml", "pipeline: gone.yaml\n"))),
+        "gone.yaml"),
+    Bad("profile-detector-unknown-key",
+        lambda e, d: _profile("--pipeline", str(text(d, "detector.yaml", "foo: 1\n"))),
+        "detector.yaml", "unknown key"),
+    Bad("profile-measured-bad-row",
+        lambda e, d: _profile("--measured", str(text(d, "m.csv", "node,op,instructions\n0,X,a\n"))),
+        "m.csv", "line 2"),
+    Bad("profile-measured-missing", lambda e, d: _profile("--measured", str(d / "m.csv")),
+        "m.csv", "no such measurement file"),
+    Bad("profile-png-is-a-directory",
+        lambda e, d: _profile("--png", str(directory(d, "p.png"))), "p.png", "directory"),
+    Bad("profile-png-read-only-folder", lambda e, d: _profile("--png", str(d / "ro" / "p.png")),
+        "p.png", "cannot write", read_only="ro"),
+    Bad("profile-max-ms-without-board", lambda e, d: _profile("--max-ms", "3"), "",
+        "--max-ms needs --board", EXIT_USAGE),
+    # ------------------------------------------------------------------ power
+    Bad("power-model-truncated",
+        lambda e, d: _power("--model", str(truncated(KNOCK / "knock.tflite", d, "m.tflite"))),
+        "m.tflite", "truncated"),
+    Bad("power-board-clock-not-a-number",
+        lambda e, d: _power("--board", str(text(d, "b.yaml", BAD_CLOCK_BOARD))), "b.yaml",
+        "clock_hz"),
+    Bad("power-board-non-utf8", lambda e, d: _power("--board", str(non_utf8(d, "b.yaml"))),
+        "b.yaml", "not UTF-8"),
+    Bad("power-detector-non-utf8",
+        lambda e, d: _power("--detector", str(non_utf8(d, "detector.yaml"))), "detector.yaml",
+        "not UTF-8"),
+    Bad("power-detector-missing", lambda e, d: _power("--detector", str(d / "detector.yaml")),
+        "detector.yaml", "no such"),
+    Bad("power-detector-not-yaml",
+        lambda e, d: _power("--detector", str(text(d, "detector.yaml", "a: [\n"))),
+        "detector.yaml", "unreadable"),
+    Bad("power-recording-missing",
+        lambda e, d: _power("--recording", str(d / "r.csv"), duty=None), "r.csv", "no such"),
+    Bad("power-recording-wrong-type",
+        lambda e, d: _power("--recording", str(e.elf), duty=None), "fw.elf"),
+    Bad("power-duty-out-of-range", lambda e, d: _power(duty="1.5"), "", "a share of windows",
+        EXIT_USAGE),
+    Bad("power-duty-and-recording",
+        lambda e, d: _power("--recording", str(e.recording)), "", "give either", EXIT_USAGE),
+    Bad("power-cell-unknown", lambda e, d: _power("--cell", "12xmAh"), "12xmAh", "unknown cell"),
+    Bad("power-png-read-only-folder", lambda e, d: _power("--png", str(d / "ro" / "p.png")),
+        "p.png", "cannot write", read_only="ro"),
 ]  # fmt: skip
+
+
+BAD_CLOCK_BOARD = "board: x\ncore: cortex-m4f\nclock_hz: fast\n"
+
+
+def _profile(*extra: str) -> list[str]:
+    return ["profile", str(KNOCK / "knock.pkg"), *extra]
+
+
+def _power(*extra: str, duty: str | None = "0.1") -> list[str]:
+    argv = ["power", "--board", "nrf52840dk/nrf52840", "--model", str(KNOCK / "knock.pkg")]
+    argv += ["--detector", str(KNOCK / "detector.yaml")]
+    # A later option of the same name wins (argparse): the row's bad value replaces the good.
+    return argv + (["--duty", duty] if duty is not None else []) + list(extra)
 
 
 def _with_pipeline(model_dir: Path, name: str) -> Path:
@@ -566,6 +662,8 @@ ROW_PREFIXES = {
     "model-pack": ("check", "build", "inspect", "verify", "extract", "ops"),
     "memreport": ("memreport",),
     "replay": ("replay",),
+    "profile": ("profile",),
+    "power": ("power",),
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tinyml_tools import cli
+from tinyml_tools.errors import EXIT_USAGE
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -85,7 +86,7 @@ def test_profile_budget_breach_exits_2_and_names_it(
 @pytest.mark.parametrize(
     ("args", "problem"),
     [
-        (["profile", "no/such.tflite"], "no such model file"),
+        (["profile", "no/such.tflite"], "model file not found"),
         (["profile", "{knock}/detector.yaml"], ""),
         (["profile", "{knock}/knock.pkg", "--board", "pdp11"], "unknown board"),
         (["profile", "{knock}/knock.pkg", "--max-ms", "3"], "--max-ms needs --board"),
@@ -106,7 +107,7 @@ def test_profile_bad_input_is_one_line(
         a.format(knock=repo / "models" / "knock", gesture=repo / "models" / "gesture") for a in args
     ]
     code, _, err = _run(argv, capsys)
-    assert code == 1
+    assert code == (EXIT_USAGE if "--max-ms" in args else 1)
     assert err.startswith("tinyml: error: ") and err.count("\n") == 1
     assert problem in err
     assert "Traceback" not in err
@@ -247,5 +248,7 @@ def test_power_bad_input_is_one_line(
     if "--board" in extra:
         argv = argv[:1] + argv[3:]
     code, _, err = _run(argv + extra, capsys)
-    assert code == 1
+    # Options that do not go together or are out of range: usage (docs/exit-codes.md).
+    usage = ("give either", "a share of windows", "must not be negative")
+    assert code == (EXIT_USAGE if problem.startswith(usage) else 1)
     assert problem in err and err.count("\n") == 1

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from test_model_pack_factory import INT8, INT16, INT32, Graph
 
 from tinyml_tools.errors import InputError
 from tinyml_tools.features.pipeline import load_pipeline
+from tinyml_tools.modelpack import schema
 from tinyml_tools.modelpack.arena import estimate_arena
+from tinyml_tools.modelpack.schema import tfl
 from tinyml_tools.modelpack.tflite_model import load_tflite
 from tinyml_tools.profile.boards import CORES, find_board, known_boards, read_board
 from tinyml_tools.profile.feature_cost import counts, load_feature_model
@@ -133,3 +137,120 @@ def test_feature_cost_of_the_examples_is_near_their_measurement(repo: Path) -> N
         assert row["counts"] == counts(cfg)  # the stored counts are today's
         est = model.window_instructions(cfg)
         assert abs(est - row["instructions"]) / row["instructions"] < 0.10, name
+
+
+def _depthwise_model(
+    tmp_path: Path,
+    in_shape: tuple[int, int, int],
+    kernel: tuple[int, int],
+    mult: int,
+    stride: int = 1,
+    same: bool = True,
+    dilation: int = 1,
+    type_: int = INT8,
+) -> Path:
+    g = Graph()
+    h, w, c = in_shape
+    x = g.tensor([1, h, w, c], type_)
+    weights = g.tensor([1, *kernel, c * mult], INT8, np.ones((1, *kernel, c * mult), np.int8))
+    bias = g.tensor([c * mult], INT32, np.zeros(c * mult, np.int32))
+    span = [(k - 1) * dilation + 1 for k in kernel]
+    if same:
+        out_hw = [-(-h // stride), -(-w // stride)]
+    else:
+        out_hw = [(h - span[0]) // stride + 1, (w - span[1]) // stride + 1]
+    out = g.tensor([1, *out_hw, c * mult], type_)
+    opts = tfl.DepthwiseConv2DOptionsT()
+    opts.padding = tfl.Padding.SAME if same else tfl.Padding.VALID
+    opts.strideH = opts.strideW = stride
+    opts.depthMultiplier = mult
+    opts.dilationHFactor = opts.dilationWFactor = dilation
+    g.op(
+        schema.BuiltinOperator.DEPTHWISE_CONV_2D,
+        [x, weights, bias],
+        [out],
+        2,
+        options=(tfl.BuiltinOptions.DepthwiseConv2DOptions, opts),
+    )
+    path = tmp_path / "dw.tflite"
+    path.write_bytes(g.finish([x], [out]))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "kernel"),
+    [
+        (((8, 8, 4), (3, 3), 1), "dw_3x3"),  # arm_depthwise_conv_3x3_s8
+        (((8, 8, 4), (5, 5), 1), "dw_opt"),  # arm_depthwise_conv_s8_opt
+        (((49, 40, 1), (10, 8), 8, 2), "dw_mult4"),  # micro_speech's layer
+        (((8, 8, 2), (3, 3), 4), "dw_mult4"),
+        (((8, 8, 2), (3, 3), 2), "dw"),  # arm_depthwise_conv_s8's generic loop
+        (((12, 12, 4), (3, 3), 1, 1, True, 2), "dw"),  # dilation: generic
+        (((8, 8, 4), (3, 3), 1, 1, True, 1, INT16), "dw_s16"),  # arm_depthwise_conv_s16
+    ],
+)
+def test_depthwise_kernel_follows_cmsis_nn_dispatch(
+    tmp_path: Path, args: tuple[object, ...], kernel: str
+) -> None:
+    layer = layer_features(load_tflite(_depthwise_model(tmp_path, *args)))[0]  # type: ignore[arg-type]
+    assert layer.kernel == kernel
+
+
+@pytest.mark.parametrize(
+    ("in_shape", "kernel", "stride", "same", "dilation"),
+    [
+        ((49, 40, 1), (10, 8), 2, True, 1),
+        ((9, 7, 3), (3, 3), 1, True, 1),
+        ((12, 10, 2), (5, 3), 2, False, 1),
+        ((12, 12, 2), (3, 3), 1, True, 2),
+    ],
+)
+def test_depthwise_taps_are_the_taps_inside_the_input(
+    tmp_path: Path,
+    in_shape: tuple[int, int, int],
+    kernel: tuple[int, int],
+    stride: int,
+    same: bool,
+    dilation: int,
+) -> None:
+    """Brute force over every output position and tap, as CMSIS-NN's loops bound them."""
+    path = _depthwise_model(tmp_path, in_shape, kernel, 2, stride, same, dilation)
+    layer = layer_features(load_tflite(path))[0]
+    h, w, _ = in_shape
+    _, out_h, out_w, cout = layer.output_shapes[0]
+    span = [(k - 1) * dilation + 1 for k in kernel]
+    pad_h = max(0, ((out_h - 1) * stride + span[0] - h) // 2) if same else 0
+    pad_w = max(0, ((out_w - 1) * stride + span[1] - w) // 2) if same else 0
+    taps = rows = 0
+    for oy in range(out_h):
+        ys = [oy * stride - pad_h + k * dilation for k in range(kernel[0])]
+        vy = sum(1 for y in ys if 0 <= y < h)
+        rows += vy * out_w
+        for ox in range(out_w):
+            xs = [ox * stride - pad_w + k * dilation for k in range(kernel[1])]
+            taps += vy * sum(1 for x in xs if 0 <= x < w)
+    assert layer.counts["taps"] == taps * cout
+    assert layer.counts["rows"] == rows * cout
+    assert layer.counts["taps"] <= layer.macs
+
+
+def test_fully_connected_on_a_sequence_runs_as_a_1x1_conv(tmp_path: Path) -> None:
+    """kernels/cmsis_nn/fully_connected.cc: a 3-D output with depth % 4 == 0 is a 1x1 conv."""
+    for depth, kind in ((8, "fc_conv"), (6, "fc")):
+        g = Graph()
+        x = g.tensor([1, 5, depth])
+        w = g.tensor([3, depth], INT8, np.ones((3, depth), np.int8))
+        out = g.tensor([1, 5, 3])
+        opts = tfl.FullyConnectedOptionsT()
+        opts.keepNumDims = True
+        g.op(
+            schema.BuiltinOperator.FULLY_CONNECTED,
+            [x, w, -1],
+            [out],
+            4,
+            options=(tfl.BuiltinOptions.FullyConnectedOptions, opts),
+        )
+        path = tmp_path / f"fc{depth}.tflite"
+        path.write_bytes(g.finish([x], [out]))
+        layer = layer_features(load_tflite(path))[0]
+        assert (layer.kernel, layer.macs) == (kind, 5 * 3 * depth)

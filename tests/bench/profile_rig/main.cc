@@ -119,6 +119,7 @@ void add_ops(Resolver &r)
 {
 	r.AddAdd();
 	r.AddAveragePool2D();
+	r.AddConcatenation();
 	r.AddConv2D();
 	r.AddDepthwiseConv2D();
 	r.AddDequantize();
@@ -139,6 +140,7 @@ void add_ops(Resolver &r)
 	r.AddSoftmax();
 	r.AddStridedSlice();
 	r.AddSum();
+	r.AddTanh();
 	r.AddUnidirectionalSequenceLSTM();
 	r.AddReduceMax();
 }

@@ -7,6 +7,7 @@ the smallest static arena (16-byte steps) for which AllocateTensors() and Invoke
 the outputs equal those of the full arena. Writes one JSON file of rows the fit reads:
 
     python tests/bench/profile_rig/measure.py --tflm DIR --cmsis-nn DIR --out FILE.json M.tflite...
+    python tests/bench/profile_rig/measure.py --refeature --out FILE.json M.tflite...
 
 Never part of `make test` (it needs the fetched sources and minutes of QEMU time).
 """
@@ -149,17 +150,50 @@ def measure(model: Path, args: argparse.Namespace) -> dict:
     return entry
 
 
+def refeature(out: Path, models: list[Path]) -> int:
+    """Recompute the stored features of every measured model given (same SHA-256), keeping
+    its instructions and arena figures: for a change to features.py that leaves the kernels
+    alone. Entries whose model is not given are dropped (their features would be stale)."""
+    data = json.loads(out.read_text())
+    by_sha = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in models}
+    kept = []
+    for entry in data["models"]:
+        path = by_sha.get(entry["sha256"])
+        if path is None:
+            print(f"  dropped {entry['model']}: model file not given", file=sys.stderr)
+            continue
+        feats = layer_features(load_tflite(path))
+        if [n["op"] for n in entry["nodes"]] != [f.op for f in feats]:
+            raise SystemExit(f"{path}: operators differ from the measured ones")
+        for node, f in zip(entry["nodes"], feats, strict=True):
+            node["features"] = f.as_dict()
+        kept.append(entry)
+    data["models"] = kept
+    out.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"re-featured {len(kept)} models", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("models", nargs="+", type=Path)
-    parser.add_argument("--tflm", type=Path, required=True)
-    parser.add_argument("--cmsis-nn", type=Path, required=True)
+    parser.add_argument("--tflm", type=Path)
+    parser.add_argument("--cmsis-nn", type=Path)
     parser.add_argument("--build", type=Path, default=REPO / "build" / "profile_rig")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--no-arena", action="store_true", help="skip the arena bisection")
     parser.add_argument("--tflm-rev", default="unknown", help="revision of the TFLM tree")
     parser.add_argument("--cmsis-nn-rev", default="unknown", help="revision of the CMSIS-NN tree")
+    parser.add_argument(
+        "--refeature",
+        action="store_true",
+        help="recompute the features of the models in --out (no QEMU), drop the others",
+    )
     args = parser.parse_args(argv)
+    if args.refeature:
+        return refeature(args.out, args.models)
+    if args.tflm is None or args.cmsis_nn is None:
+        parser.error("--tflm and --cmsis-nn are required to measure")
     gcc = subprocess.run(["arm-none-eabi-gcc", "--version"], capture_output=True, text=True)
     provenance = {
         "target": "cortex-m4f (QEMU 7.2 mps2-an386, -icount shift=0)",

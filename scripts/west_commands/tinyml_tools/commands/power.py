@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import InputError, TinymlError
+from ..errors import InputError, UsageError
 from ..output import console, print_json
 from . import Command
 
@@ -21,12 +21,9 @@ and the battery life of --cell; --png plots where the energy goes.
         [--bytes N] [--retries R] [--json] [--png FILE]
 
 Board, sensor and cell figures come from YAML files naming their datasheets (docs/power.md).
-Exit codes: 0 ok, 1 bad input.
+Exit codes: 0 ok, 1 bad input, 64 options that do not go together or out of range
+(docs/exit-codes.md).
 """
-
-
-class UsageError(TinymlError):
-    exit_code = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

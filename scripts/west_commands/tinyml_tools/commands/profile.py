@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import CheckFailed, InputError, TinymlError
+from ..errors import CheckFailed, InputError, UsageError
 from ..output import console, print_json
 from . import Command
 
@@ -23,12 +23,9 @@ instruction counts measured under QEMU; docs/profile.md). Totals per inference; 
           [--max-arena BYTES]
 
 --measured reads the CSV the firmware's profiler prints (tinyml::TflmProfiler) and shows it
-next to the estimate. Exit codes: 0 ok, 1 bad input, 2 a budget is exceeded.
+next to the estimate. Exit codes: 0 ok, 1 bad input, 2 a budget is exceeded, 64 options
+that do not go together (docs/exit-codes.md).
 """
-
-
-class UsageError(TinymlError):
-    exit_code = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,16 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_pipeline_arg(path: Path) -> tuple[object, Path]:
     """A pipeline YAML, or a detector.yaml naming one (relative to it)."""
-    import yaml
-
     from ..features.pipeline import load_pipeline
+    from ..profile.textfile import read_yaml
 
-    try:
-        data = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise InputError(path, "no such pipeline or detector file") from None
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(path, f"unreadable ({str(err).splitlines()[0]})") from None
+    data = read_yaml(path, "pipeline or detector file")
     if isinstance(data, dict) and "kind" not in data and isinstance(data.get("pipeline"), str):
         target = path.parent / data["pipeline"]
         return load_pipeline(target), target

@@ -33,6 +33,8 @@ SIZEOF_SCRATCH_HANDLE = 4  # ScratchBufferHandle
 # 73..107 bytes measured on the Cortex-M4F build for six models, rounded up.
 TAIL_FIXED = 112
 SIZEOF_SCRATCH_REQUEST = 12  # internal::ScratchBufferRequest, kept in the head while planning
+MAX_SCRATCH_PER_OP = 12  # kMaxScratchBuffersPerOp: request slots TFLM keeps free in the head
+SIZEOF_AFFINE_QUANTIZATION = 12  # TfLiteAffineQuantization (scale, zero_point, dimension)
 PLANNING_SLACK = 32  # alignment of the temporary arrays; measured 28 on every model
 
 # Persistent OpData of each kernel (TFLM kernels/cmsis_nn/*.cc and the reference kernels),
@@ -47,6 +49,14 @@ OPDATA_BYTES: dict[int, int] = {
     schema.BuiltinOperator.MEAN: 44,
     schema.BuiltinOperator.ADD: 64,  # kernels/cmsis_nn/add.cc OpData (measured: knock)
     schema.BuiltinOperator.MUL: 48,  # OpDataMul (mul_common.cc)
+    schema.BuiltinOperator.LOGISTIC: 16,  # OpDataLogistic (logistic.h; measured: calib_reduce_*)
+    # measured on calib_ops_* (PAD, CONCATENATION, RELU or RELU6, TANH):
+    schema.BuiltinOperator.TANH: 16,  # tanh.cc OpData, 4 ints
+    schema.BuiltinOperator.PAD: 56,  # pad.cc OpData: PadParams + output zero point
+    schema.BuiltinOperator.PADV2: 56,
+    schema.BuiltinOperator.CONCATENATION: 24,  # ConcatenationParams
+    schema.BuiltinOperator.RELU: 36,  # ReluOpData: ReluParams (ActivationParams + 4 ints)
+    schema.BuiltinOperator.RELU6: 8,  # Relu6OpData: two int32
     schema.BuiltinOperator.RESHAPE: 0,
     schema.BuiltinOperator.SQUEEZE: 0,
     schema.BuiltinOperator.EXPAND_DIMS: 0,
@@ -65,6 +75,13 @@ PARAMS_BYTES: dict[int, int] = {
     schema.BuiltinOperator.MEAN: 1,
     schema.BuiltinOperator.ADD: 2,
     schema.BuiltinOperator.MUL: 1,
+    schema.BuiltinOperator.LOGISTIC: 0,  # ParseLogistic allocates no options
+    schema.BuiltinOperator.TANH: 0,
+    schema.BuiltinOperator.PAD: 0,
+    schema.BuiltinOperator.PADV2: 0,
+    schema.BuiltinOperator.RELU: 0,
+    schema.BuiltinOperator.RELU6: 0,
+    schema.BuiltinOperator.CONCATENATION: 8,  # TfLiteConcatenationParams
 }
 PARAMS_DEFAULT = 40
 # UNIDIRECTIONAL_SEQUENCE_LSTM (kernels/cmsis_nn): OpData (TFLM's OpDataLSTM + CMSIS-NN's
@@ -80,6 +97,13 @@ LSTM_PREPARE_TEMP = 1024
 # 16-bit paths keep a few more fields); one alignment unit keeps the figure safe.
 INT16_TAIL_MARGIN = ALIGN
 INT16_SOFTMAX_LUT = 2 * 513 * 2  # exp and 1/(1+x) tables of int16 softmax (softmax_common.cc)
+TWICE_TEMP_OPS = {
+    schema.BuiltinOperator.CONV_2D,
+    schema.BuiltinOperator.DEPTHWISE_CONV_2D,
+}
+# LSTM models' tails measured 11 B above the sum below (cell units 8 and 32) or up to 5 B
+# under it (20): one alignment unit keeps the figure safe.
+LSTM_TAIL_MARGIN = ALIGN
 PER_CHANNEL_OPS = {
     schema.BuiltinOperator.CONV_2D,
     schema.BuiltinOperator.DEPTHWISE_CONV_2D,
@@ -208,9 +232,10 @@ def _lstm_tail(model: TfliteModel, op: Operator) -> int:
     try:
         _, units = lstm_units(model, op)
     except (ValueError, IndexError):
-        return align(OPDATA_LSTM)
+        return align(OPDATA_LSTM) + LSTM_TAIL_MARGIN
     wide = model.tensors[op.inputs[0]].type == schema.TensorType.INT16
-    return align(OPDATA_LSTM) + LSTM_GATE_VECTORS * align((8 if wide else 4) * units)
+    gates = LSTM_GATE_VECTORS * align((8 if wide else 4) * units)
+    return align(OPDATA_LSTM) + gates + LSTM_TAIL_MARGIN
 
 
 def _op_tail(model: TfliteModel, op: Operator) -> int:
@@ -266,6 +291,46 @@ def _offline(offsets: list[int], buffer: Buffer) -> int | None:
     return None if offset < 0 else offset
 
 
+def _temp_tensor_bytes(model: TfliteModel, index: int) -> int:
+    """A TfLiteTensor a kernel's Prepare holds in the head (AllocateTempTfLiteTensor), with
+    its quantization (TfLiteAffineQuantization + a zero-point array of one int per channel)."""
+    channels = len(model.tensors[index].scales)
+    quant = SIZEOF_AFFINE_QUANTIZATION + 4 + 4 * channels if channels else 0
+    return SIZEOF_TFLITE_TENSOR + quant
+
+
+def prepare_peak(model: TfliteModel, tail: int, n_scratch: int) -> int:
+    """The most the arena holds while one kernel's Prepare runs (before the plan exists):
+    the persistent tail allocated by then, the scratch-request array in the head (TFLM keeps
+    room for kMaxScratchBuffersPerOp more), and a temporary TfLiteTensor for each of the
+    operator's inputs and outputs at once (what conv, FC and most kernels hold). The tail is
+    taken as the final one less what is allocated only after the last Prepare (scratch
+    handles, variables, the interpreter's input and output tensors): never less than TFLM's."""
+    io = len(model.inputs) + len(model.outputs)
+    later = (
+        io * (align(SIZEOF_TFLITE_TENSOR) + align(SIZEOF_IO_QUANTIZATION))
+        + align(4 * len(model.inputs))
+        + align(4 * len(model.outputs))
+        + align(SIZEOF_SCRATCH_HANDLE * n_scratch)
+        + sum(align(t.nbytes) for t in model.tensors if t.is_variable)
+    )
+    persistent = max(tail - later, 0)
+    peak = 0
+    requests = 0
+    for op in model.operators:
+        temps = sum(_temp_tensor_bytes(model, i) for i in (*op.inputs, *op.outputs) if i >= 0)
+        if op.code in TWICE_TEMP_OPS:
+            # kernels/cmsis_nn/{conv,depthwise_conv}.cc take input, weights and output, then
+            # Calculate*OpData* takes all four again; temporaries are freed only after Prepare.
+            temps += sum(
+                _temp_tensor_bytes(model, i) for i in (*op.inputs[:2], *op.outputs) if i >= 0
+            )
+        head = SIZEOF_SCRATCH_REQUEST * (requests + MAX_SCRATCH_PER_OP) + temps
+        peak = max(peak, persistent + head)
+        requests += len(scratch_requests(model, op))
+    return peak
+
+
 def estimate_arena(model: TfliteModel) -> ArenaEstimate:
     tensors = tensor_buffers(model)
     offline_offsets = model.offline_offsets()
@@ -294,7 +359,7 @@ def estimate_arena(model: TfliteModel) -> ArenaEstimate:
         ),
         default=0,
     )
-    total = align(max(head + tail, planning, prepare))
+    total = align(max(head + tail, planning, prepare, prepare_peak(model, tail, n_scratch)))
     return ArenaEstimate(
         total=total,
         head=head,

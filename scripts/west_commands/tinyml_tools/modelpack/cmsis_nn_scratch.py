@@ -11,8 +11,9 @@ Each function mirrors the ``arm_*_get_buffer_size`` function of CMSIS-NN that TF
   cin * kw * kh * sizeof(int16).
 - AVERAGE_POOL_2D: ``arm_avgpool_s8_get_buffer_size_dsp`` = channels * sizeof(int32).
 - FULLY_CONNECTED: ``arm_fully_connected_s8_get_buffer_size_dsp`` = 0.
-- MEAN (TFLM's reference ``reduce_common.cc``, no CMSIS-NN kernel): for int8, an int32
-  accumulator per output element, then an int per input dimension and one per reduced axis.
+- MEAN and SUM (TFLM's reference ``reduce_common.cc`` PrepareMeanOrSumHelper, no CMSIS-NN
+  kernel): for int8 and int16 inputs one int32 accumulator per output element; none for float.
+- REDUCE_MAX (PrepareMaxHelper): an int per input dimension, then an int per reduced axis.
 
 int16 activations (16x8 models): CONV_2D ``arm_convolve_wrapper_s16_get_buffer_size`` =
 2 * cin * kw * kh * sizeof(int16), 1x1 included; DEPTHWISE_CONV_2D none (TFLM requests a buffer
@@ -91,11 +92,14 @@ def _requests(model: TfliteModel, op: Operator) -> list[int]:
         elem = 2 if cell_type == schema.TensorType.INT16 else 4
         count = 3 if cell_type == schema.TensorType.INT16 else 4
         return [batch * units * elem] * count
-    if op.code == schema.BuiltinOperator.MEAN:
-        out_elems = math.prod(_dims(model, op.outputs[0]))
+    if op.code in (schema.BuiltinOperator.MEAN, schema.BuiltinOperator.SUM):
+        if _type(model, op.inputs[0]) not in (schema.TensorType.INT8, schema.TensorType.INT16):
+            return []
+        return [4 * math.prod(_dims(model, op.outputs[0]))]
+    if op.code == schema.BuiltinOperator.REDUCE_MAX:
         rank = len(_dims(model, op.inputs[0]))
         axes = math.prod(_dims(model, op.inputs[1])) if _dims(model, op.inputs[1]) else 1
-        return [4 * out_elems, 4 * rank, 4 * axes]
+        return [4 * rank, 4 * axes]
     size = _single_scratch(model, op)
     return [size] if size > 0 else []
 

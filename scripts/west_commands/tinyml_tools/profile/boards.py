@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
+from .textfile import read_yaml
 
 BOARDS_DIR = Path(__file__).resolve().parent / "boards"
 
@@ -106,12 +107,7 @@ def _number(data: dict[str, Any], key: str, path: Path, required: bool = False) 
 
 
 def read_board(path: Path) -> Board:
-    try:
-        data = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise InputError(path, "no such board profile") from None
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(path, f"unreadable board profile ({str(err).splitlines()[0]})") from None
+    data = read_yaml(path, "board profile")
     if not isinstance(data, dict) or "board" not in data:
         raise InputError(path, "not a board profile (a mapping with 'board:')")
     core = str(data.get("core", ""))

@@ -83,13 +83,15 @@ def relative_nnls(
     return {k: v for k, v in coefs.items() if v != 0.0}
 
 
-ROWS_PER_VARIABLE = 2  # fewer rows than this per count: fit the first two counts only
+ROWS_PER_VARIABLE = 2  # a kind's counts are fitted only with this many rows per count...
 
 
 def _fit_kind(kind: str, rows: Sequence[Row]) -> dict[str, float]:
     names = variables(kind)
-    if len(rows) < ROWS_PER_VARIABLE * len(names) and not kind.startswith("family:"):
-        names = names[:2]  # calls and the leading count (MACs or elements): robust with few rows
+    if not kind.startswith("family:"):
+        # ...else its leading counts (calls, then the dominant one, then the finer ones, in
+        # VARIABLES order), at least two: robust with few rows, complete with enough.
+        names = names[: max(2, min(len(names), len(rows) // ROWS_PER_VARIABLE))]
     return relative_nnls(names, [r.counts for r in rows], [r.instructions for r in rows])
 
 
@@ -104,10 +106,26 @@ def _overhead(models: Iterable[ModelMeasurement]) -> tuple[float, float]:
     return float(x[0]), float(x[1])
 
 
+# Kinds whose cost depends on the values: arm_softmax_s8 computes exp() only for the logits
+# near the largest, so a trained model's peaked outputs cost a fraction of an untrained
+# calibration network's flat ones. Fitted on the trained (real) models' rows when there are
+# enough of them.
+DATA_DEPENDENT = {"softmax", "softmax_s16"}
+
+
+def _trained_rows_suffice(models: Sequence[ModelMeasurement], kind: str) -> bool:
+    return len({m.sha256 for m in models if m.real for r in m.rows if r.kernel == kind}) >= (
+        MIN_MODELS
+    )
+
+
 def fit(models: Sequence[ModelMeasurement], meta: dict[str, Any] | None = None) -> CostModel:
     by_kind: dict[str, list[Row]] = {}
+    trained_only = {k for k in DATA_DEPENDENT if _trained_rows_suffice(models, k)}
     for m in models:
         for r in m.rows:
+            if r.kernel in trained_only and not m.real:
+                continue
             by_kind.setdefault(r.kernel, []).append(r)
             fam = family_key(r.kernel)
             if fam is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import InputError
 from ..features.pipeline import Kind, PipelineConfig
 from ..modelpack.arena import estimate_arena
+from ..modelpack.files import read_input
 from ..modelpack.tflite_model import TfliteModel, load_tflite
 from .boards import Board
 from .costmodel import CostModel
@@ -144,9 +145,7 @@ def _shapes(shapes: tuple[tuple[int, ...], ...], types: tuple[str, ...]) -> str:
 
 def read_model(path: Path) -> TfliteModel:
     """A .tflite, or the .tflite inside a model package."""
-    if not path.is_file():
-        raise InputError(path, "no such model file")
-    data = path.read_bytes()
+    data = read_input(path, "model file")
     if data[4:8] == b"TFL3":
         return load_tflite(path, data)
     from ..modelpack.package import parse_package
