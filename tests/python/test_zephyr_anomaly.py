@@ -73,22 +73,28 @@ def test_recording_whose_channels_differ_is_refused(tmp_path: Path) -> None:
         detector_build.canned_build("x", PUMP_ANOMALY, rec)
 
 
-def test_build_outside_the_repository_is_refused(tmp_path: Path) -> None:
+def test_files_outside_the_repository_are_named_absolutely(tmp_path: Path) -> None:
     settings = settings_io.load(PUMP_ANOMALY)
     moved = settings_io.DetectorSettings(
         **{**settings.__dict__, "pipeline_path": tmp_path / "pipeline.yaml"}
     )
-    with pytest.raises(InputError, match="inside the repository"):
-        detector_build.kconfig_args(moved)
+    args = detector_build.kconfig_args(moved)
+    assert f'-DCONFIG_TINYML_PIPELINE_FILE="{(tmp_path / "pipeline.yaml").resolve()}"' in args
 
 
-def test_event_lines_name_the_class_and_kind() -> None:
+def test_event_and_score_lines_are_parsed() -> None:
     line = (
         "[00:00:12.000,000] <inf> tinyml_app: event: t_ms=12000 class=1 score_q15=28000 "
         "label=anomaly (anomaly score)"
     )
     found = anomaly_run.LABELLED_EVENT.search(line)
     assert found is not None and f"{found[1]}{found[2]}" == "anomaly (anomaly score)"
+    lines = [
+        "[00:00:01.000,000] <inf> tinyml_app: scores: t_ms=1000 q15=30000,2767",
+        "uart:~$ [00:00:01.250,000] <inf> tinyml_app: scores: t_ms=1250 q15=-5,7,32767",
+        line,
+    ]
+    assert anomaly_run.device_scores(lines) == [(1000, (30000, 2767)), (1250, (-5, 7, 32767))]
 
 
 def test_regression_package_is_refused_by_the_c_parser(tmp_path: Path) -> None:
@@ -108,14 +114,23 @@ def test_regression_package_is_refused_by_the_c_parser(tmp_path: Path) -> None:
 
 
 def test_replay_side_of_the_step_finds_the_abnormal_episodes(tmp_path: Path) -> None:
-    """What the device's events are compared with: `west replay` of the package the step
-    builds, on the recording it plays, finds anomalies (class 1) inside or after each episode."""
+    """What the device is compared with: `west replay` of the package the step builds, on the
+    recording it plays, finds an anomaly (class 1) in each episode and none outside, and its
+    score trace has unsaturated normal scores (else the comparison would prove little)."""
     from tinyml_tools.zephyr_run import events
 
+    rec = anomaly_run.recording(tmp_path)
     package = anomaly_run.anomaly_package(tmp_path)
-    replayed = events.replay_events(anomaly_run.RECORDING, package, 32, tmp_path)
-    assert replayed and {e.class_id for e in replayed} == {1}
-    labels = anomaly_run.RECORDING.with_name("heldout_00.labels.csv").read_text().splitlines()[1:]
+    replayed = events.replay_events(rec, package, 32, tmp_path)
+    labels = rec.with_name(f"{anomaly_run.SESSION}.labels.csv").read_text().splitlines()[1:]
     episodes = [(float(a), float(b)) for a, b, _ in (row.split(",") for row in labels)]
+    assert replayed and {e.class_id for e in replayed} == {1}
     for start, end in episodes:
         assert any(start * 1000 <= e.t_ms <= (end + 2.0) * 1000 for e in replayed)
+    for e in replayed:
+        assert any(start * 1000 <= e.t_ms <= (end + 2.0) * 1000 for start, end in episodes)
+    trace = anomaly_run.replay_scores(rec, package, 32, tmp_path)
+    assert [t for t, _ in trace] == sorted({t for t, _ in trace})
+    assert all(t % 250 == 0 and a + b == 32767 for t, (a, b) in trace)  # 0.25 s windows
+    anomaly = [b for _, (_, b) in trace]
+    assert min(anomaly) < 8192 and max(anomaly) == 32767
