@@ -70,6 +70,17 @@ const struct tinyml_modelpkg_info *app_state_model_info(void);
 bool app_state_model_enabled(void);
 int16_t app_state_threshold_q15(unsigned int class_id);
 
+/** Longest label of a package, with its NUL. */
+#define TINYML_APP_LABEL_MAX 64
+
+/**
+ * @brief The label of class @p class_id of the running model's package (its LABELS TLV), so
+ *        an event names its class ("anomaly" for an anomaly score).
+ * @retval 0 on success. @retval -ENODEV if no model runs. @retval -ENOENT if the package has
+ *         no such label. @retval -EIO if the slot could not be read.
+ */
+int app_state_model_label(unsigned int class_id, char *out, size_t cap);
+
 /** `tinyml config get/set`: by setting ID (tinyml/settings.h), range-checked by the core. */
 int app_state_config_get(unsigned int id, int32_t *value);
 int app_state_config_set(unsigned int id, int32_t value);
