@@ -6,6 +6,7 @@ and the regression package the firmware must refuse."""
 from __future__ import annotations
 
 import errno
+import re
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,10 @@ def test_event_and_score_lines_are_parsed() -> None:
         line,
     ]
     assert anomaly_run.device_scores(lines) == [(1000, (30000, 2767)), (1250, (-5, 7, 32767))]
+    dump = "uart:~$ 0: t=5s class 1 (anomaly) score 32767 margin 32767 model 0x01000000 boot 1"
+    logged = re.search(anomaly_run.LOGGED_EVENT, dump)
+    assert logged is not None and logged[1] == "anomaly"
+    assert re.search(anomaly_run.LOGGED_EVENT, "0: t=5s class 1 score 32767 margin 0") is None
 
 
 def test_regression_package_is_refused_by_the_c_parser(tmp_path: Path) -> None:

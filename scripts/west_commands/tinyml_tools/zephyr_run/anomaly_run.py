@@ -41,6 +41,8 @@ SESSION = "val_00"
 SESSION_SECONDS = 45
 LABELLED_EVENT = re.compile(r"event: t_ms=\d+ class=\d+ score_q15=-?\d+ label=(\S*)(.*)$")
 SCORES = re.compile(r"scores: t_ms=(\d+) q15=(-?\d+(?:,-?\d+)*)")
+LOGGED_EVENT = r"\d+: t=\d+s class 1 \((\S+)\) score \d+"
+LOG_FLUSH_TRIES = 10  # the event log flushes a batch at most a minute after its first event
 REFUSED_KIND = r"model slot B refused \(-ENOTSUP\): its model outputs ([a-z ]+), which"
 
 Trace = list[tuple[int, tuple[int, ...]]]  # (window end in ms, Q15 scores) per inference
@@ -60,6 +62,7 @@ class AnomalyRun:
     frames: int
     overflows: int
     refusal: str  # what the device said of the regression package
+    logged: str  # the class name `tinyml log dump` gave the first logged event
 
 
 def model_pack_build(model_dir: Path, out: Path) -> Path:
@@ -165,6 +168,7 @@ def native_anomaly_run(ws: Workspace, app: AppBuild, rec: Path, work: Path) -> A
         lines = list(dev.lines)
         dev.send("")
         output = dev.command("tinyml model info", r"output: (.*)")[1]
+        logged = _first_logged_event(dev)
         upload(dev, "b", regression, chunk)
         refused = dev.command("tinyml model activate b", rf"{REFUSED_KIND}|slot b active", 120)
         if refused[1] is None:
@@ -187,4 +191,16 @@ def native_anomaly_run(ws: Workspace, app: AppBuild, rec: Path, work: Path) -> A
         frames=int(done[1]),
         overflows=int(done[2]),
         refusal=refused[1],
+        logged=logged,
     )
+
+
+def _first_logged_event(dev: DeviceConsole) -> str:
+    """The class name of the first event in the flash log (`tinyml log dump`), once the log
+    has flushed its pending batch."""
+    for _ in range(LOG_FLUSH_TRIES):
+        try:
+            return dev.command("tinyml log dump", LOGGED_EVENT, 5.0)[1]
+        except TinymlError:
+            continue  # nothing flushed yet: simulated time runs on while we wait
+    raise TinymlError(f"no event in `tinyml log dump` after {LOG_FLUSH_TRIES} tries")

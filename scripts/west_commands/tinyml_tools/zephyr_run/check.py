@@ -236,6 +236,9 @@ def step_anomaly(ws: Workspace, jobs: int) -> None:
         f"equal one for one (anomaly score_q15 {min(anomaly)}..{max(anomaly)})"
     )
     say(f"regression package in slot B refused: the model outputs {run.refusal}")
+    if run.logged != "anomaly":
+        raise CheckFailed(f"`tinyml log dump` names the anomaly event '{run.logged}'")
+    say(f"event log: the first event reads back as class 1 ({run.logged})")
     write_bench(
         {
             "zephyr.pump_anomaly.events": float(len(run.events)),
