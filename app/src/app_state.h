@@ -29,6 +29,13 @@ int app_state_model_view(uint8_t slot, const struct tinyml_modelpkg_info *info,
 void app_state_apply_model_thresholds(uint8_t slot, const struct tinyml_modelpkg_info *info);
 void app_state_clear_model_thresholds(void);
 
+/**
+ * @brief Verify the package in @p slot against this firmware (signature, identity, output
+ *        kind), logging why it is refused; nothing changes. The trial checks it again.
+ * @retval 0 or the negative errno of tinyml_modelpkg_verify_area().
+ */
+int app_state_model_check(uint8_t slot);
+
 /** Try @p slot with @p selftest (tinyml_modelslot_try_slot()); caller holds the model. */
 int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *selftest);
 

@@ -236,6 +236,21 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 	return rc;
 }
 
+int app_state_model_check(uint8_t slot)
+{
+	struct tinyml_modelpkg_info info;
+	int rc;
+
+	if (slot > 1U) {
+		return -EINVAL;
+	}
+	rc = tinyml_modelpkg_verify_area(tinyml_zephyr_area(slot_area(slot)), &expect, &info);
+	if (rc != 0) {
+		log_refusal(slot, rc);
+	}
+	return rc;
+}
+
 int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *selftest)
 {
 	int rc = tinyml_modelslot_try_slot(&slots, slot, slot_port, selftest);

@@ -83,6 +83,13 @@ def test_files_outside_the_repository_are_named_absolutely(tmp_path: Path) -> No
     assert f'-DCONFIG_TINYML_PIPELINE_FILE="{(tmp_path / "pipeline.yaml").resolve()}"' in args
 
 
+def test_native_sim_log_records_are_read_once() -> None:
+    event = "[00:00:05.880,000] <inf> tinyml_app: event: t_ms=5250 class=1 score_q15=32767"
+    later = "[00:00:25.760,000] <inf> tinyml_app: event: t_ms=23000 class=1 score_q15=32767"
+    twice = [f"uart:~$ {event}", event, "uart:~$ ", later, f"uart:~$ {later}", "uart:~$ "]
+    assert anomaly_run.log_records(twice) == [f"uart:~$ {event}", "uart:~$ ", later, "uart:~$ "]
+
+
 def test_event_and_score_lines_are_parsed() -> None:
     line = (
         "[00:00:12.000,000] <inf> tinyml_app: event: t_ms=12000 class=1 score_q15=28000 "

@@ -120,6 +120,21 @@ def regression_package(work: Path) -> Path:
     return model_pack_build(out, work / "pump-regression.pkg")
 
 
+def log_records(lines: list[str]) -> list[str]:
+    """Each log record once. native_sim prints every record twice on stdout, through the
+    shell's log backend and its own native one; a record is its uptime stamp and text, and
+    no two records of one run share both (events and scores carry their window's time)."""
+    seen: set[str] = set()
+    out = []
+    for line in lines:
+        record = line.removeprefix("uart:~$ ").strip()
+        if record.startswith("[") and record in seen:
+            continue
+        seen.add(record)
+        out.append(line)
+    return out
+
+
 def device_scores(lines: list[str]) -> Trace:
     found = (SCORES.search(line) for line in lines)
     return [(int(m[1]), tuple(int(v) for v in m[2].split(","))) for m in found if m]
@@ -165,7 +180,7 @@ def native_anomaly_run(ws: Workspace, app: AppBuild, rec: Path, work: Path) -> A
         verified = dev.expect(VERIFIED, BOOT_TIMEOUT_S)
         dev.expect("tinyml running", BOOT_TIMEOUT_S)
         done = dev.expect(ev.DONE, RECORDING_TIMEOUT_S)
-        lines = list(dev.lines)
+        lines = log_records(list(dev.lines))
         dev.send("")
         output = dev.command("tinyml model info", r"output: (.*)")[1]
         logged = _first_logged_event(dev)
