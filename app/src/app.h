@@ -19,10 +19,11 @@ int app_capture_start(void);
 
 /** One event summary for the uplink and the log (never raw samples). */
 struct app_event_summary {
-	uint32_t t_ms; /* sample clock of the stream: window end, as `west replay` times it */
-	uint8_t class_id;
+	uint32_t t_ms;    /* sample clock of the stream: window end, as `west replay` times it */
+	uint8_t class_id; /* label index of the model's package; 1 = anomaly for an anomaly score */
 	uint8_t slot;
-	int16_t score_q15;
+	uint8_t output_kind; /* TINYML_MODELPKG_OUTPUT_*: class scores or an anomaly score */
+	int16_t score_q15;   /* the class's score; for an anomaly, the anomaly score */
 	int16_t margin_q15;
 };
 
@@ -45,12 +46,18 @@ struct app_processing_hooks {
 int app_processing_start(const struct app_processing_hooks *hooks);
 
 /**
- * Load @p tflite (valid while loaded) into the interpreter as the model of @p slot.
+ * Load @p tflite (valid while loaded) into the interpreter as the model of @p slot, verified
+ * package @p info: its flatbuffer size, arena figure and output kind (class scores, or an
+ * anomaly score scored against the model's input).
  *
  * @retval 0 loaded; the processing thread runs it from the next window.
+ * @retval -ENOTSUP an output kind this firmware does not run; no model runs.
+ * @retval -ENOMEM an anomaly model larger than CONFIG_TINYML_APP_ANOMALY_MAX_VALUES.
  * @retval <0 the backend's error; no model runs.
  */
-int app_processing_load_model(int slot, const uint8_t *tflite, size_t len, uint32_t arena_need);
+struct tinyml_modelpkg_info;
+int app_processing_load_model(int slot, const uint8_t *tflite,
+			      const struct tinyml_modelpkg_info *info);
 
 /**
  * The capture source has delivered its last frame (canned recordings): once processing has

@@ -29,6 +29,13 @@ int app_state_model_view(uint8_t slot, const struct tinyml_modelpkg_info *info,
 void app_state_apply_model_thresholds(uint8_t slot, const struct tinyml_modelpkg_info *info);
 void app_state_clear_model_thresholds(void);
 
+/**
+ * @brief Verify the package in @p slot against this firmware (signature, identity, output
+ *        kind), logging why it is refused; nothing changes. The trial checks it again.
+ * @retval 0 or the negative errno of tinyml_modelpkg_verify_area().
+ */
+int app_state_model_check(uint8_t slot);
+
 /** Try @p slot with @p selftest (tinyml_modelslot_try_slot()); caller holds the model. */
 int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *selftest);
 
@@ -69,6 +76,17 @@ bool app_state_model_confirmed(void);
 const struct tinyml_modelpkg_info *app_state_model_info(void);
 bool app_state_model_enabled(void);
 int16_t app_state_threshold_q15(unsigned int class_id);
+
+/** Longest label of a package, with its NUL. */
+#define TINYML_APP_LABEL_MAX 64
+
+/**
+ * @brief The label of class @p class_id of the running model's package (its LABELS TLV), so
+ *        an event names its class ("anomaly" for an anomaly score).
+ * @retval 0 on success. @retval -ENODEV if no model runs. @retval -ENOENT if the package has
+ *         no such label. @retval -EIO if the slot could not be read.
+ */
+int app_state_model_label(unsigned int class_id, char *out, size_t cap);
 
 /** `tinyml config get/set`: by setting ID (tinyml/settings.h), range-checked by the core. */
 int app_state_config_get(unsigned int id, int32_t *value);

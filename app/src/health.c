@@ -113,6 +113,12 @@ int app_health_activate(int slot)
 	if (slot == app_state_active_slot()) {
 		return 0;
 	}
+	/* Why a package is refused (signature, identity, output kind) does not depend on the
+	 * self-test set: say it first, also on a device without one. */
+	rc = app_state_model_check((uint8_t)slot);
+	if (rc != 0) {
+		return rc;
+	}
 	/* The core tries the inactive slot: verify, switch, self-test, confirm or roll back. */
 	rc = selftest_of_set(&selftest);
 	if (rc != 0) {

@@ -24,7 +24,7 @@ static int load_model(void *ctx, uint8_t slot, const struct tinyml_modelpkg_info
 	ARG_UNUSED(ctx);
 	rc = app_state_model_view(slot, info, &tflite);
 	if (rc == 0) {
-		rc = app_processing_load_model(slot, tflite, info->tflite_size, info->arena_total);
+		rc = app_processing_load_model(slot, tflite, info);
 	}
 	if (rc == 0) {
 		app_state_apply_model_thresholds(slot, info);
@@ -41,6 +41,16 @@ static const struct tinyml_modelslot_port slot_port = {
 
 static void on_event(const struct app_event_summary *summary)
 {
+	char label[TINYML_APP_LABEL_MAX];
+
+	if (app_state_model_label(summary->class_id, label, sizeof(label)) != 0) {
+		label[0] = '\0';
+	}
+	/* `make zephyr` compares these lines with `west replay` (zephyr_run/events.py) */
+	LOG_INF("event: t_ms=%u class=%u score_q15=%d label=%s%s", summary->t_ms, summary->class_id,
+		summary->score_q15, label,
+		summary->output_kind == TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE ? " (anomaly score)"
+									     : "");
 	if (app_state_log_event(summary, k_uptime_get_32()) != 0) {
 		LOG_WRN("event not logged");
 	}

@@ -2,7 +2,12 @@
  * The processing thread: drains capture blocks into the window, and for every full window
  * computes the features, runs the model and steps the decision logic; an event goes to the
  * log and, as a summary, to the uplink queue. Every rule is the core's (window, pipeline,
- * decision); this file only moves data between them.
+ * decision, anomaly score); this file only moves data between them.
+ *
+ * The model's output becomes Q15 scores for the decision chain by its package's output kind:
+ * class scores are dequantized (output_to_q15); an anomaly score (an autoencoder) is the
+ * integer reconstruction error of its int8 output against its int8 input, as the score pair
+ * {normal, anomaly} (tinyml/anomaly.h), exactly as `west replay` computes it.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,7 +17,9 @@
 #include <zephyr/sys/atomic.h>
 #include <zephyr/sys/byteorder.h>
 
+#include <tinyml/anomaly.h>
 #include <tinyml/decision.h>
+#include <tinyml/modelpkg.h>
 #include <tinyml/platform/cost.h>
 #include <tinyml/pipeline.h>
 #include <tinyml/quantize.h>
@@ -30,6 +37,7 @@ LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 #define WINDOW_MAX   CONFIG_TINYML_WINDOW_MAX_SAMPLES
 #define MAX_FEATURES 512
 #define HISTORY_MAX  CONFIG_TINYML_APP_FEATURE_HISTORY
+#define ANOMALY_MAX  CONFIG_TINYML_APP_ANOMALY_MAX_VALUES
 
 BUILD_ASSERT((CONFIG_TINYML_RING_BLOCKS & (CONFIG_TINYML_RING_BLOCKS - 1)) == 0,
 	     "CONFIG_TINYML_RING_BLOCKS must be a power of two");
@@ -48,6 +56,17 @@ static uint32_t scratch[(TINYML_PIPELINE_SCRATCH_BYTES(WINDOW_MAX) + 3) / 4];
 static int32_t features[MAX_FEATURES];
 static int16_t scores_q15[TINYML_DECISION_MAX_CLASSES];
 static int16_t trigger_frames[WINDOW_MAX * AXES];
+
+/* What the loaded model's output holds (its package's OUTPUT_KIND). For an anomaly score, the
+ * scorer's configuration and a copy of the int8 input taken before Invoke(): TFLM's memory
+ * planner ends the input tensor's lifetime at its last reader, so later tensors may reuse its
+ * bytes and the input is not there any more when the output is.
+ */
+static struct {
+	uint8_t kind; /* TINYML_MODELPKG_OUTPUT_* */
+	struct tinyml_anomaly_config anomaly;
+} model_output;
+static int8_t anomaly_input[MAX(ANOMALY_MAX, 1)];
 
 /* Feature frames of the last windows. The model's input is input_len / n_features consecutive
  * frames, oldest first, as the replay tool stacks them (tinyml_tools/replay/runner.py).
@@ -90,7 +109,9 @@ static const uint8_t pipeline_blob[] = {
 static struct tinyml_pipeline_config pipeline;
 static uint32_t pipeline_input_len;
 
-/* Per-class thresholds are refreshed from the core's settings before every step. */
+/* Per-class thresholds are refreshed from the core's settings before every step; n_classes
+ * follows the model (CONFIG_TINYML_APP_CLASSES for class scores, 2 for an anomaly score).
+ */
 static struct tinyml_decision_config decision_cfg = {
 	.n_classes = CONFIG_TINYML_APP_CLASSES,
 	.background_class = 0,
@@ -98,8 +119,8 @@ static struct tinyml_decision_config decision_cfg = {
 	.confirm_k = CONFIG_TINYML_APP_CONFIRM_K,
 	.confirm_span_ms = CONFIG_TINYML_APP_CONFIRM_SPAN_MS,
 	.refractory_ms = CONFIG_TINYML_APP_REFRACTORY_MS,
-	.margin_q15 = 6554,
-	.hysteresis_q15 = 1638,
+	.margin_q15 = CONFIG_TINYML_APP_DECISION_MARGIN_Q15,
+	.hysteresis_q15 = CONFIG_TINYML_APP_DECISION_HYSTERESIS_Q15,
 };
 static struct tinyml_decision_state decision_state;
 
@@ -183,12 +204,82 @@ static void set_model(int slot, int error)
 	k_mutex_unlock(&stats_lock);
 }
 
-int app_processing_load_model(int slot, const uint8_t *tflite, size_t len, uint32_t arena_need)
+/* The anomaly scorer of the loaded model: its int8 tensors' zero points and length, the
+ * package's ratio and full scale; the length must fit the input copy.
+ */
+static int anomaly_setup(int slot, const struct tinyml_modelpkg_info *info)
+{
+	struct tinyml_inference_tensor input;
+	struct tinyml_inference_tensor output;
+	int rc = tinyml_inference_input(&input);
+
+	if (rc == 0) {
+		rc = tinyml_inference_output(&output);
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	if (input.len != info->anomaly_values || output.len != info->anomaly_values) {
+		LOG_ERR("model slot %c: anomaly score of %u values, tensors of %u and %u: refused",
+			slot == 0 ? 'A' : 'B', info->anomaly_values, (unsigned int)input.len,
+			(unsigned int)output.len);
+		return -EINVAL;
+	}
+	if (input.len > ANOMALY_MAX) {
+		LOG_ERR("model slot %c: anomaly model of %u values, this firmware scores at most "
+			"%u (CONFIG_TINYML_APP_ANOMALY_MAX_VALUES): refused",
+			slot == 0 ? 'A' : 'B', (unsigned int)input.len, ANOMALY_MAX);
+		return -ENOMEM;
+	}
+	model_output.anomaly = (struct tinyml_anomaly_config){
+		.input_zero_point = input.zero_point,
+		.output_zero_point = output.zero_point,
+		.output_ratio_q16 = info->output_ratio_q16,
+		.full_scale_q8 = info->full_scale_q8,
+		.n_values = (uint32_t)input.len,
+	};
+	return tinyml_anomaly_check(&model_output.anomaly);
+}
+
+/* The decision chain takes as many scores as the model gives; a new count resets it. */
+static int decision_for(uint8_t kind)
+{
+	uint32_t n = kind == TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE ? 2U : CONFIG_TINYML_APP_CLASSES;
+
+	if (decision_cfg.n_classes == n) {
+		return 0;
+	}
+	decision_cfg.n_classes = n;
+	return tinyml_decision_init(&decision_cfg, &decision_state);
+}
+
+int app_processing_load_model(int slot, const uint8_t *tflite,
+			      const struct tinyml_modelpkg_info *info)
 {
 	int rc;
 
 	app_inference_lock();
-	rc = tinyml_inference_load(tflite, len, arena_need);
+	model_output.kind = info->output_kind;
+	switch (info->output_kind) {
+	case TINYML_MODELPKG_OUTPUT_CLASSES:
+		rc = 0;
+		break;
+	case TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE:
+		rc = ANOMALY_MAX > 0 ? 0 : -ENOTSUP;
+		break;
+	default:
+		rc = -ENOTSUP; /* the package verification refuses these already */
+		break;
+	}
+	if (rc == 0) {
+		rc = tinyml_inference_load(tflite, info->tflite_size, info->arena_total);
+	}
+	if (rc == 0 && info->output_kind == TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE) {
+		rc = anomaly_setup(slot, info);
+	}
+	if (rc == 0) {
+		rc = decision_for(info->output_kind);
+	}
 	app_inference_unlock();
 	set_model(rc == 0 ? slot : -1, rc);
 	return rc;
@@ -300,6 +391,37 @@ static size_t output_to_q15(void)
 	return n;
 }
 
+/* The input as the model is about to see it, for the anomaly score after Invoke(). */
+static int keep_anomaly_input(void)
+{
+	struct tinyml_inference_tensor input;
+	int rc = tinyml_inference_input(&input);
+
+	if (rc != 0) {
+		return rc;
+	}
+	if (input.len != model_output.anomaly.n_values || input.len > sizeof(anomaly_input)) {
+		return -EINVAL;
+	}
+	memcpy(anomaly_input, input.data, input.len);
+	return 0;
+}
+
+/* The score pair {normal, anomaly} in Q15 of the last Invoke(), in integers (tinyml/anomaly.h),
+ * as the replay tool computes it (tinyml_tools/replay/runner.py).
+ */
+static size_t anomaly_to_q15(void)
+{
+	struct tinyml_inference_tensor output;
+
+	if (tinyml_inference_output(&output) != 0 ||
+	    tinyml_anomaly_scores_q15(&model_output.anomaly, anomaly_input, output.data, output.len,
+				      scores_q15) != 0) {
+		return 0;
+	}
+	return 2;
+}
+
 /* Score of @p cls minus the best other score (the decision's margin), from the last run. */
 static int16_t margin_q15(int cls)
 {
@@ -313,6 +435,27 @@ static int16_t margin_q15(int cls)
 	return (int16_t)(scores_q15[cls] - runner_up);
 }
 
+/* CONFIG_TINYML_APP_LOG_SCORES: the scores of this inference, for device-vs-replay checks. */
+static void log_scores(uint32_t now_ms, size_t n)
+{
+	if (IS_ENABLED(CONFIG_TINYML_APP_LOG_SCORES)) {
+		char text[TINYML_DECISION_MAX_CLASSES * 7 + 1];
+		size_t len = 0;
+
+		text[0] = '\0';
+		for (size_t i = 0; i < n && len < sizeof(text); i++) {
+			int w = snprintk(&text[len], sizeof(text) - len, "%s%d", i > 0 ? "," : "",
+					 scores_q15[i]);
+
+			if (w < 0) {
+				break;
+			}
+			len += (size_t)w;
+		}
+		LOG_INF("scores: t_ms=%u q15=%s", now_ms, text);
+	}
+}
+
 static int16_t last_event_score;
 static int16_t last_event_margin;
 
@@ -323,15 +466,19 @@ static int classify(const struct feature_history *h, uint32_t now_ms, int *top_c
 	uint32_t cycles = 0;
 	size_t n_scores;
 	uint64_t t0 = tinyml_platform_cost_now();
+	bool anomaly = model_output.kind == TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE;
 	int rc = history_to_input(h);
 
+	if (rc == 0 && anomaly) {
+		rc = keep_anomaly_input();
+	}
 	if (rc == 0) {
 		rc = tinyml_inference_invoke(&cycles);
 	}
 	if (rc != 0) {
 		return rc;
 	}
-	n_scores = output_to_q15();
+	n_scores = anomaly ? anomaly_to_q15() : output_to_q15();
 	uint64_t t1 = tinyml_platform_cost_now();
 	*top_class = 0;
 	for (size_t i = 1; i < n_scores; i++) {
@@ -343,6 +490,7 @@ static int classify(const struct feature_history *h, uint32_t now_ms, int *top_c
 		for (unsigned int c = 0; c < decision_cfg.n_classes; c++) {
 			decision_cfg.threshold_q15[c] = hooks->threshold_q15(c);
 		}
+		log_scores(now_ms, n_scores);
 		rc = tinyml_decision_step(&decision_cfg, &decision_state, scores_q15, n_scores,
 					  now_ms, result);
 		if (rc == 0 && result->event >= 0) {
@@ -447,6 +595,7 @@ static void on_window(uint32_t now_ms)
 		.t_ms = now_ms,
 		.class_id = (uint8_t)result.event,
 		.slot = slot,
+		.output_kind = model_output.kind,
 		.score_q15 = last_event_score,
 		.margin_q15 = last_event_margin,
 	};
@@ -454,7 +603,6 @@ static void on_window(uint32_t now_ms)
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.events++;
 	k_mutex_unlock(&stats_lock);
-	LOG_INF("event: t_ms=%u class=%d score_q15=%d", now_ms, result.event, summary.score_q15);
 	hooks->on_event(&summary);
 }
 

@@ -67,6 +67,13 @@ static int cmd_model_info(const struct shell *sh, size_t argc, char **argv)
 	shell_print(sh, "runtime 0x%08x, pipeline 0x%08x, arena %u B stated, %u B used",
 		    info->runtime_id, info->feature_pipeline_id, info->arena_total,
 		    (unsigned int)tinyml_inference_arena_used());
+	if (info->output_kind == TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE) {
+		shell_print(sh,
+			    "output: anomaly score of %u values, ratio_q16 %u, full_scale_q8 %u",
+			    info->anomaly_values, info->output_ratio_q16, info->full_scale_q8);
+	} else {
+		shell_print(sh, "output: %u class scores", info->n_labels);
+	}
 	return 0;
 }
 
@@ -300,9 +307,15 @@ static int print_event(void *ctx, uint32_t seq, const struct tinyml_event *ev)
 {
 	const struct shell *sh = ctx;
 
-	shell_print(sh, "%u: t=%us class %u score %u margin %u model 0x%08x boot %u", seq,
-		    ev->timestamp_s, ev->class_id, ev->score_q15, ev->margin_q15, ev->model_version,
-		    ev->boots);
+	const struct tinyml_modelpkg_info *info = app_state_model_info();
+	char label[TINYML_APP_LABEL_MAX];
+	/* the running model's labels name the classes of the events it logged */
+	bool named = info != NULL && info->version == ev->model_version &&
+		     app_state_model_label(ev->class_id, label, sizeof(label)) == 0;
+
+	shell_print(sh, "%u: t=%us class %u%s%s%s score %u margin %u model 0x%08x boot %u", seq,
+		    ev->timestamp_s, ev->class_id, named ? " (" : "", named ? label : "",
+		    named ? ")" : "", ev->score_q15, ev->margin_q15, ev->model_version, ev->boots);
 	return 0;
 }
 

@@ -100,6 +100,67 @@ static void log_key_hash(const char *purpose, const uint8_t *point)
 	}
 }
 
+static const char *kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case TINYML_MODELPKG_OUTPUT_CLASSES:
+		return "class scores";
+	case TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE:
+		return "an anomaly score";
+	case TINYML_MODELPKG_OUTPUT_REGRESSION:
+		return "regression values";
+	default:
+		return "an unknown output";
+	}
+}
+
+/* One line on why the package in @p slot was refused with @p rc. For -ENOTSUP the package is
+ * verified again accepting every output kind: if it then passes, its kind is the reason.
+ */
+static void log_refusal(uint8_t slot, int rc)
+{
+	struct tinyml_modelpkg_expect any = expect;
+	struct tinyml_modelpkg_info info;
+	char name = slot == 0U ? 'A' : 'B';
+
+	if (rc != -ENOTSUP) {
+		LOG_WRN("model slot %c refused: %d", name, rc);
+		return;
+	}
+	any.output_kinds = UINT32_MAX;
+	any.min_version = 0U;
+	if (tinyml_modelpkg_verify_area(tinyml_zephyr_area(slot_area(slot)), &any, &info) == 0 &&
+	    info.output_kind != TINYML_MODELPKG_OUTPUT_CLASSES) {
+		LOG_ERR("model slot %c refused (-ENOTSUP): its model outputs %s, which this "
+			"firmware does not run",
+			name, kind_name(info.output_kind));
+	} else {
+		LOG_ERR("model slot %c refused (-ENOTSUP): made for another format, output kind, "
+			"runtime, operator set or feature pipeline than this firmware's",
+			name);
+	}
+}
+
+/* No model runs: say why for each slot that holds a package. */
+static void explain_slots(void)
+{
+	for (uint8_t slot = 0U; slot < 2U; slot++) {
+		const struct tinyml_flash_area *fa = tinyml_zephyr_area(slot_area(slot));
+		struct tinyml_modelpkg_info info;
+		uint8_t magic[4];
+		int rc;
+
+		if (tinyml_platform_flash_read(fa, 0, magic, sizeof(magic)) != 0 ||
+		    sys_get_le32(magic) != TINYML_MODELPKG_IMAGE_MAGIC) {
+			continue;
+		}
+		rc = tinyml_modelpkg_verify_area(fa, &expect, &info);
+		if (rc != 0) {
+			log_refusal(slot, rc);
+		}
+	}
+}
+
 int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *port)
 {
 	int rc;
@@ -149,12 +210,18 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 		.runtime_id = tinyml_runtime_id,
 		.feature_pipeline_id = pipeline_id,
 		.arena_bytes = CONFIG_TINYML_ARENA_SIZE,
+		/* processing.c scores autoencoders when it has room for their input */
+		.output_kinds = CONFIG_TINYML_APP_ANOMALY_MAX_VALUES > 0
+					? TINYML_MODELPKG_OUTPUT_KIND_BIT(
+						  TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE)
+					: 0U,
 	};
 	rc = tinyml_modelslot_init(&slots, tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_A),
 				   tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_B),
 				   tinyml_zephyr_area(TINYML_ZEPHYR_AREA_MODEL_STATE), &expect,
 				   slot_port);
 	if (rc == -ENOENT) {
+		explain_slots();
 		LOG_WRN("no model this firmware can run: inference off, capture and log on");
 		return 0;
 	}
@@ -169,9 +236,68 @@ int app_state_init(uint32_t pipeline_id, const struct tinyml_modelslot_port *por
 	return rc;
 }
 
+int app_state_model_check(uint8_t slot)
+{
+	struct tinyml_modelpkg_info info;
+	int rc;
+
+	if (slot > 1U) {
+		return -EINVAL;
+	}
+	rc = tinyml_modelpkg_verify_area(tinyml_zephyr_area(slot_area(slot)), &expect, &info);
+	if (rc != 0) {
+		log_refusal(slot, rc);
+	}
+	return rc;
+}
+
 int app_state_model_try(uint8_t slot, const struct tinyml_modelslot_selftest *selftest)
 {
-	return tinyml_modelslot_try_slot(&slots, slot, slot_port, selftest);
+	int rc = tinyml_modelslot_try_slot(&slots, slot, slot_port, selftest);
+
+	if (rc == -ENOTSUP) {
+		log_refusal(slot, rc);
+	}
+	return rc;
+}
+
+int app_state_model_label(unsigned int class_id, char *out, size_t cap)
+{
+	const struct tinyml_modelpkg_info *info = tinyml_modelslot_info(&slots);
+	int slot = tinyml_modelslot_active(&slots);
+	uint8_t chunk[32];
+	unsigned int index = 0U;
+	size_t len = 0U;
+
+	if (out == NULL || cap == 0U) {
+		return -EINVAL;
+	}
+	out[0] = '\0';
+	if (info == NULL || slot < 0 || slot > 1 || class_id >= info->n_labels) {
+		return info == NULL || slot < 0 || slot > 1 ? -ENODEV : -ENOENT;
+	}
+	/* n_labels NUL-terminated strings, checked by the package verification */
+	for (uint32_t off = 0U; off < info->labels_len; off += sizeof(chunk)) {
+		size_t n = MIN(sizeof(chunk), info->labels_len - off);
+
+		if (tinyml_platform_flash_read(tinyml_zephyr_area(slot_area((uint8_t)slot)),
+					       info->labels_offset + off, chunk, n) != 0) {
+			return -EIO;
+		}
+		for (size_t i = 0U; i < n; i++) {
+			if (chunk[i] == 0U) {
+				if (index == class_id) {
+					out[MIN(len, cap - 1U)] = '\0';
+					return 0;
+				}
+				index++;
+				len = 0U;
+			} else if (index == class_id && len + 1U < cap) {
+				out[len++] = (char)chunk[i];
+			}
+		}
+	}
+	return -ENOENT;
 }
 
 int app_state_model_boot_ok(void)

@@ -113,8 +113,14 @@ static void behind_the_signature(const uint8_t *p, size_t size,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tinyml_modelpkg_expect e = {signer.spki, manifest_digest, runtime_id,
-					   pipeline_id, 65536u,          0u};
+	struct tinyml_modelpkg_expect e = {
+		signer.spki,
+		manifest_digest,
+		runtime_id,
+		pipeline_id,
+		65536u,
+		0u,
+		TINYML_MODELPKG_OUTPUT_KIND_BIT(TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE)};
 	struct tinyml_modelpkg_info info;
 	uint8_t raw[64];
 	size_t len;

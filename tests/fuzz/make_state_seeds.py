@@ -45,6 +45,9 @@ def modelpkg_seeds(out: Path) -> None:
         (out / f"{name}.bin").write_bytes(build(key, other))
     real = sv.ModelMeta(tflite=tiny_model())
     (out / "valid_real_model.bin").write_bytes(sv.build_package(real, key))
+    # an anomaly score (OUTPUT_KIND): the committed pump autoencoder's package
+    anomaly = REPO / "models" / "pump" / "anomaly" / "pump_anomaly.pkg"
+    (out / "anomaly_score_pump.bin").write_bytes(anomaly.read_bytes())
 
 
 def tflite_seeds(out: Path) -> None:

@@ -22,7 +22,7 @@ static uint8_t file[512u * 1024u];
 static struct tinyml_modelpkg_expect expect(void)
 {
 	struct tinyml_modelpkg_expect e = {
-		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u};
+		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u, 0u};
 	return e;
 }
 

@@ -26,7 +26,7 @@ static struct tinyml_settings st;
 static int slot_with_package(struct tinyml_modelpkg_info *info)
 {
 	struct tinyml_modelpkg_expect e = {
-		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u};
+		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u, 0u};
 	size_t len;
 
 	if (test_signer_init(&key, 0x37) != 0) {

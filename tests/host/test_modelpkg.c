@@ -14,9 +14,13 @@ static struct flash_fixture fx;
 
 static struct tinyml_modelpkg_expect expect_for(uint32_t min_version)
 {
-	struct tinyml_modelpkg_expect e = {
-		spki,       tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID,
-		TPKG_ARENA, min_version};
+	struct tinyml_modelpkg_expect e = {spki,
+					   tpkg_manifest_digest,
+					   TPKG_RUNTIME_ID,
+					   TPKG_PIPELINE_ID,
+					   TPKG_ARENA,
+					   min_version,
+					   0u};
 	return e;
 }
 

@@ -76,7 +76,7 @@ static const struct tinyml_modelslot_port port = {fake_load, fake_classify, &fpo
 static struct tinyml_modelpkg_expect expect(void)
 {
 	struct tinyml_modelpkg_expect e = {
-		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u};
+		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u, 0u};
 	return e;
 }
 
@@ -367,6 +367,35 @@ TTEST(modelslot, signed_package_with_a_lying_model_is_never_loaded)
 	TT_ASSERT_EQ(tinyml_modelslot_try(&ms, &port, &selftest), -EINVAL);
 	TT_ASSERT_EQ(fport.loads, 1);
 	TT_ASSERT_EQ(fport.loaded_version, TINYML_MODELPKG_VERSION(1, 1, 0));
+	test_signer_free(&key);
+}
+
+/* A package of an output kind the firmware does not run (regression values; OUTPUT_KIND) is
+ * refused at its trial like any other refused package: no state written, the model runs on;
+ * alone in the slots at boot, it never runs. */
+TTEST(modelslot, package_of_an_output_kind_not_run_is_refused_and_changes_nothing)
+{
+	static const uint8_t regression[16] = {0xA5u, 0x00u, 12u, 0u, 2u};
+	uint64_t ops;
+
+	TT_ASSERT_EQ(rig_init(), 0);
+	TT_ASSERT_EQ(install(&rig.slot_a, 1u, 0u), 0);
+	TT_ASSERT_EQ(boot(), 0);
+	tpkg_extra_tlvs = regression;
+	tpkg_extra_len = sizeof(regression);
+	TT_ASSERT_EQ(install(&rig.slot_b, 2u, 0u), 0);
+	ops = rig.sim.ops;
+	TT_ASSERT_EQ(tinyml_modelslot_try(&ms, &port, &selftest), -ENOTSUP);
+	TT_ASSERT_EQ(rig.sim.ops, ops); /* no state written */
+	TT_ASSERT_EQ(tinyml_modelslot_active(&ms), 0);
+	TT_ASSERT_EQ(fport.loads, 1);
+	TT_ASSERT_EQ(fport.loaded_version, TINYML_MODELPKG_VERSION(1, 1, 0));
+	/* the same package as the only one: no model at boot */
+	TT_ASSERT_EQ(rig_init(), 0);
+	TT_ASSERT_EQ(install(&rig.slot_a, 2u, 0u), 0);
+	tpkg_extra_len = 0u;
+	TT_ASSERT_EQ(boot(), -ENOENT);
+	TT_ASSERT_EQ(fport.loads, 0);
 	test_signer_free(&key);
 }
 

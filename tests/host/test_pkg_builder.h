@@ -36,9 +36,16 @@ enum tpkg_lie {
 	TPKG_WRONG_ZERO_POINT, /* input descriptor's zero point differs */
 	TPKG_BAD_FLATBUFFER,   /* the root offset of the flatbuffer points out of it */
 	TPKG_ARENA_TOO_SMALL,  /* arena figure below the model's largest tensor */
+	TPKG_AUTOENCODER,      /* output descriptor says int8 [1, 4], as many values as the input */
+	TPKG_AUTOENCODER_F32,  /* as TPKG_AUTOENCODER, but the output is float32 */
 };
 
 static enum tpkg_lie tpkg_lie = TPKG_HONEST;
+
+/* Raw TLVs (type, length, value) tpkg_build() appends to the protected area, before signing:
+ * the optional ones such as OUTPUT_KIND, or unknown ones. At most 96 bytes. */
+static const uint8_t *tpkg_extra_tlvs;
+static size_t tpkg_extra_len;
 
 /* The tiny model's tensors (tests/host/make_tiny_model.py printed them): int8 [1, 4] in,
  * int8 [1, 2] out. */
@@ -57,10 +64,11 @@ static inline void tpkg_descriptors(uint8_t tensors[64])
 	tinyml_put_le32(tensors + 24, bits);
 	tinyml_put_le32(tensors + 28, tpkg_lie == TPKG_WRONG_ZERO_POINT ? 11u : 10u);
 	tensors[32] = 1u;
-	tensors[33] = 9u;
+	tensors[33] = tpkg_lie == TPKG_AUTOENCODER_F32 ? 1u : 9u; /* FLOAT32 or INT8 */
 	tensors[34] = 2u;
 	tinyml_put_le32(tensors + 36, 1u);
-	tinyml_put_le32(tensors + 40, 2u);
+	tinyml_put_le32(tensors + 40,
+			tpkg_lie == TPKG_AUTOENCODER || tpkg_lie == TPKG_AUTOENCODER_F32 ? 4u : 2u);
 	memcpy(&bits, &out_scale, sizeof(bits));
 	tinyml_put_le32(tensors + 56, tpkg_lie == TPKG_WRONG_SCALE ? bits + 1u : bits);
 	tinyml_put_le32(tensors + 60, (uint32_t)-17);
@@ -106,7 +114,7 @@ static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_sign
 	payload_len = payload_len < sizeof(tiny_model) ? (uint32_t)sizeof(tiny_model) : payload_len;
 	img_size = (payload_len + 15u) / 16u * 16u;
 	prot_start = 128u + img_size;
-	if (cap < prot_start + 512u) {
+	if (cap < prot_start + 512u || tpkg_extra_len > 96u) {
 		return 0u;
 	}
 	memset(out, 0, prot_start);
@@ -147,6 +155,10 @@ static inline size_t tpkg_build(uint8_t *out, size_t cap, const struct test_sign
 	off += tpkg_tlv(out + off, TINYML_MODELPKG_TLV_TENSORS, tensors, sizeof(tensors));
 	off += tpkg_tlv(out + off, TINYML_MODELPKG_TLV_LABELS, labels, sizeof(labels) - 1u);
 	off += tpkg_tlv(out + off, TINYML_MODELPKG_TLV_THRESHOLDS, thresholds, sizeof(thresholds));
+	if (tpkg_extra_len > 0u) {
+		memcpy(out + off, tpkg_extra_tlvs, tpkg_extra_len);
+		off += tpkg_extra_len;
+	}
 	tinyml_put_le16(out + prot_start, TINYML_MODELPKG_TLV_PROT_MAGIC);
 	tinyml_put_le16(out + prot_start + 2, (uint16_t)(off - prot_start));
 	tinyml_put_le16(out + 10, (uint16_t)(off - prot_start));

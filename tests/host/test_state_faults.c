@@ -495,7 +495,7 @@ static void ms_fix_pointers(void)
 static int ms_boot(void)
 {
 	struct tinyml_modelpkg_expect e = {
-		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u};
+		spki, tpkg_manifest_digest, TPKG_RUNTIME_ID, TPKG_PIPELINE_ID, TPKG_ARENA, 0u, 0u};
 
 	loaded = false;
 	return tinyml_modelslot_init(&ms, &rig.slot_a, &rig.slot_b, &rig.state, &e, &ms_port);

@@ -199,7 +199,12 @@ class Expect(ctypes.Structure):
         ("feature_pipeline_id", ctypes.c_uint32),
         ("arena_bytes", ctypes.c_uint32),
         ("min_version", ctypes.c_uint32),
+        ("output_kinds", ctypes.c_uint32),
     ]
+
+
+# tinyml_modelpkg_expect.output_kinds: the bit of each output kind besides class scores
+OUTPUT_KIND_ANOMALY_BIT = 1 << 1
 
 
 def packed_version(major: int, minor: int, patch: int) -> int:
@@ -216,6 +221,7 @@ class Firmware:
     manifest_digest: bytes = MANIFEST_DIGEST
     arena_bytes: int = ARENA_BYTES
     min_version: int = packed_version(1, 0, 0)
+    output_kinds: int = OUTPUT_KIND_ANOMALY_BIT  # the application runs anomaly scores
 
 
 class Verifier:
@@ -247,7 +253,7 @@ class Verifier:
         """0 or a negative errno, as the C parser returns it."""
         expect = Expect(
             fw.spki, fw.manifest_digest, fw.runtime_id, fw.pipeline_id, fw.arena_bytes,
-            fw.min_version,
+            fw.min_version, fw.output_kinds,
         )  # fmt: skip
         info = ctypes.create_string_buffer(256)
         return int(self._fn(pkg, len(pkg), ctypes.byref(expect), info))

@@ -69,7 +69,7 @@ def test_ad01_packs_as_an_anomaly_score(
     assert meta.output_kind.full_scale_q8 == 25600
     ratio = meta.outputs[0].scale / meta.inputs[0].scale
     assert abs(meta.output_kind.output_ratio_q16 / 65536 - ratio) < 1e-4
-    # The C parser accepts it (OUTPUT_KIND is an optional TLV it may ignore).
+    # The C parser reads OUTPUT_KIND and accepts the anomaly score ...
     verifier = sv.Verifier()
     manifest = load_manifest()
     spki = sv.public_spki(sv.dev_key())
@@ -79,6 +79,11 @@ def test_ad01_packs_as_an_anomaly_score(
     )
     assert expect.runtime_id == manifest.runtime_id
     assert verifier.verify_expect(out.read_bytes(), expect) == 0
+    # ... as the firmware's anomaly path runs it; a firmware that runs class scores only
+    # refuses it instead of running an autoencoder as a 2-class classifier.
+    assert expect.output_kinds == sv.OUTPUT_KIND_ANOMALY_BIT
+    expect.output_kinds = 0
+    assert verifier.verify_expect(out.read_bytes(), expect) == -sv.errno.ENOTSUP
 
 
 def test_ad01_without_an_output_kind_is_refused_in_one_line(

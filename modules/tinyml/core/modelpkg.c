@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <tinyml/anomaly.h>
 #include <tinyml/modelpkg.h>
 #include <tinyml/platform/crypto.h>
 
@@ -15,6 +16,9 @@
 #define META_BYTES     48u
 #define TENSOR_BYTES   32u
 #define THRESH_BYTES   8u
+#define KIND_BYTES     12u
+#define TENSOR_RANK    5u
+#define TFLITE_INT8    9u
 #define MAX_TENSORS    8u
 #define MAX_LABELS     TINYML_MODELPKG_MAX_LABELS
 #define MAX_THRESHOLDS 64u
@@ -56,6 +60,7 @@ enum {
 	REF_TENSORS,
 	REF_LABELS,
 	REF_THRESHOLDS,
+	REF_OUTPUT_KIND, /* optional: every REF_ before it is required */
 	REF_COUNT,
 };
 
@@ -96,6 +101,8 @@ static int ref_index(uint16_t type, bool protected_area)
 		return REF_LABELS;
 	case TINYML_MODELPKG_TLV_THRESHOLDS:
 		return REF_THRESHOLDS;
+	case TINYML_MODELPKG_TLV_OUTPUT_KIND:
+		return REF_OUTPUT_KIND;
 	default:
 		return -1;
 	}
@@ -334,6 +341,95 @@ static int check_thresholds(const struct pkg_src *src, const struct tlv_ref *ref
 	return 0;
 }
 
+/* Values of the int8 tensor of descriptor @p rec (TENSORS), 1..TINYML_ANOMALY_MAX_VALUES. */
+static int int8_values(const uint8_t rec[TENSOR_BYTES], uint8_t direction, uint32_t *values)
+{
+	uint32_t n = 1u;
+	uint32_t i;
+
+	if (rec[0] != direction || rec[1] != TFLITE_INT8 || rec[2] > TENSOR_RANK) {
+		return -EINVAL;
+	}
+	for (i = 0u; i < rec[2]; i++) {
+		int32_t dim = (int32_t)tinyml_get_le32(rec + 4u + 4u * i);
+
+		if (dim <= 0 || (uint64_t)n * (uint32_t)dim > TINYML_ANOMALY_MAX_VALUES) {
+			return -EINVAL;
+		}
+		n *= (uint32_t)dim;
+	}
+	*values = n;
+	return 0;
+}
+
+/* The anomaly score's configuration from the first input and output descriptors. */
+static int check_anomaly(const struct pkg_src *src, struct tinyml_modelpkg_info *info)
+{
+	uint8_t in[TENSOR_BYTES];
+	uint8_t out[TENSOR_BYTES];
+	struct tinyml_anomaly_config cfg;
+	uint32_t out_values = 0u;
+	int rc;
+
+	if (info->n_labels != 2u) {
+		return -EINVAL; /* normal, anomaly */
+	}
+	rc = src_read(src, info->tensors_offset, in, sizeof(in));
+	if (rc == 0) {
+		rc = src_read(src, info->tensors_offset + TENSOR_BYTES * (uint32_t)info->n_inputs,
+			      out, sizeof(out));
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	if (int8_values(in, 0u, &cfg.n_values) != 0 || int8_values(out, 1u, &out_values) != 0 ||
+	    out_values != cfg.n_values) {
+		return -EINVAL;
+	}
+	cfg.input_zero_point = (int32_t)tinyml_get_le32(in + 28);
+	cfg.output_zero_point = (int32_t)tinyml_get_le32(out + 28);
+	cfg.output_ratio_q16 = info->output_ratio_q16;
+	cfg.full_scale_q8 = info->full_scale_q8;
+	if (tinyml_anomaly_check(&cfg) != 0) {
+		return -EINVAL;
+	}
+	info->anomaly_values = cfg.n_values;
+	return 0;
+}
+
+/* The optional OUTPUT_KIND TLV; without it the package holds class scores. */
+static int check_output_kind(const struct pkg_src *src, const struct tlv_ref *ref,
+			     struct tinyml_modelpkg_info *info)
+{
+	uint8_t k[KIND_BYTES];
+	int rc;
+
+	info->output_kind = TINYML_MODELPKG_OUTPUT_CLASSES;
+	if (!ref->seen) {
+		return 0;
+	}
+	if (ref->len != KIND_BYTES) {
+		return -EINVAL;
+	}
+	rc = src_read(src, ref->off, k, sizeof(k));
+	if (rc != 0) {
+		return rc;
+	}
+	if (k[1] != 0u || tinyml_get_le16(k + 2) != 0u) {
+		return -EINVAL;
+	}
+	if (k[0] > TINYML_MODELPKG_OUTPUT_REGRESSION) {
+		return -ENOTSUP; /* a kind this parser does not know */
+	}
+	info->output_kind = k[0];
+	info->output_ratio_q16 = tinyml_get_le32(k + 4);
+	info->full_scale_q8 = tinyml_get_le32(k + 8);
+	if (info->output_kind == TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE) {
+		return check_anomaly(src, info);
+	}
+	return info->output_ratio_q16 == 0u && info->full_scale_q8 == 0u ? 0 : -EINVAL;
+}
+
 static int check_meta(const struct pkg_src *src, const struct tlv_ref refs[REF_COUNT],
 		      const uint8_t *hdr, uint32_t img_size, struct tinyml_modelpkg_info *info)
 {
@@ -341,7 +437,7 @@ static int check_meta(const struct pkg_src *src, const struct tlv_ref refs[REF_C
 	uint32_t i;
 	int rc;
 
-	for (i = REF_META; i < REF_COUNT; i++) {
+	for (i = REF_META; i < REF_OUTPUT_KIND; i++) {
 		if (!refs[i].seen) {
 			return -EINVAL;
 		}
@@ -385,6 +481,9 @@ static int check_meta(const struct pkg_src *src, const struct tlv_ref refs[REF_C
 	info->labels_offset = refs[REF_LABELS].off;
 	info->labels_len = refs[REF_LABELS].len;
 	info->thresholds_offset = refs[REF_THRESHOLDS].off;
+	if (rc == 0) {
+		rc = check_output_kind(src, &refs[REF_OUTPUT_KIND], info);
+	}
 	return rc;
 }
 
@@ -402,6 +501,10 @@ static int check_identity(const struct pkg_src *src, const struct tlv_ref refs[R
 	    memcmp(digest, expect->manifest_digest, sizeof(digest)) != 0 ||
 	    info->feature_pipeline_id != expect->feature_pipeline_id) {
 		return -ENOTSUP;
+	}
+	if (info->output_kind != TINYML_MODELPKG_OUTPUT_CLASSES &&
+	    (expect->output_kinds & TINYML_MODELPKG_OUTPUT_KIND_BIT(info->output_kind)) == 0u) {
+		return -ENOTSUP; /* a kind this firmware does not run */
 	}
 	if (info->arena_total > expect->arena_bytes) {
 		return -ENOMEM;

@@ -16,4 +16,6 @@ void tinyml_modelpkg_expect_firmware(struct tinyml_modelpkg_expect *e, const uin
 	e->runtime_id = tinyml_runtime_id;
 	e->feature_pipeline_id = feature_pipeline_id;
 	e->arena_bytes = arena_bytes;
+	/* the core scores anomaly models (tinyml/anomaly.h); it has no use for regression */
+	e->output_kinds = TINYML_MODELPKG_OUTPUT_KIND_BIT(TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE);
 }

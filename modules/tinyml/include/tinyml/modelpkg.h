@@ -39,6 +39,14 @@ extern "C" {
 #define TINYML_MODELPKG_TLV_TENSORS         0xA2u
 #define TINYML_MODELPKG_TLV_LABELS          0xA3u
 #define TINYML_MODELPKG_TLV_THRESHOLDS      0xA4u
+#define TINYML_MODELPKG_TLV_OUTPUT_KIND     0xA5u
+
+/* What the first output holds (OUTPUT_KIND TLV; a package without one holds class scores). */
+#define TINYML_MODELPKG_OUTPUT_CLASSES        0u
+#define TINYML_MODELPKG_OUTPUT_ANOMALY_SCORE  1u
+#define TINYML_MODELPKG_OUTPUT_REGRESSION     2u
+/** Bit of @p kind in tinyml_modelpkg_expect.output_kinds. */
+#define TINYML_MODELPKG_OUTPUT_KIND_BIT(kind) (1u << (kind))
 
 /** Model version packed for comparison: major << 24 | minor << 16 | patch. */
 #define TINYML_MODELPKG_VERSION(major, minor, patch)                                               \
@@ -52,6 +60,9 @@ struct tinyml_modelpkg_expect {
 	uint32_t feature_pipeline_id;    /**< ID of the firmware's feature pipeline */
 	uint32_t arena_bytes;            /**< size of the static tensor arena */
 	uint32_t min_version;            /**< packed version; lower ones are downgrades */
+	/** TINYML_MODELPKG_OUTPUT_KIND_BIT() of each output kind besides class scores that this
+	 *  firmware runs (0: class scores only); a package of another kind is refused. */
+	uint32_t output_kinds;
 };
 
 /** What a verified package holds; offsets are from the start of the package. */
@@ -73,12 +84,20 @@ struct tinyml_modelpkg_info {
 	uint32_t labels_len;
 	uint32_t thresholds_offset;
 	uint8_t sha256[32];
+	/** TINYML_MODELPKG_OUTPUT_* (OUTPUT_KIND TLV; CLASSES without one). */
+	uint8_t output_kind;
+	/** Anomaly score: output scale / input scale in Q16, 1..2^20 (tinyml/anomaly.h); else 0. */
+	uint32_t output_ratio_q16;
+	/** Anomaly score: the error_q8 that scores 1.0, >= 1; else 0. */
+	uint32_t full_scale_q8;
+	/** Anomaly score: values of the first input, = values of the first output; else 0. */
+	uint32_t anomaly_values;
 };
 
 /**
  * @brief Fill @p e with this firmware's identity: tinyml_ops_manifest_digest and
  *        tinyml_runtime_id (generated from ops_manifest.yaml), the given key, pipeline and arena;
- *        min_version 0.
+ *        min_version 0; the output kinds the core scores (class scores and anomaly scores).
  */
 void tinyml_modelpkg_expect_firmware(struct tinyml_modelpkg_expect *e, const uint8_t *spki,
 				     uint32_t feature_pipeline_id, uint32_t arena_bytes);
@@ -90,10 +109,17 @@ void tinyml_modelpkg_expect_firmware(struct tinyml_modelpkg_expect *e, const uin
  * @retval -EINVAL if it is malformed (a size, magic, TLV or field is wrong).
  * @retval -EBADMSG if the SHA-256 does not match.
  * @retval -EPERM if the key hash or the signature does not match the trusted key.
- * @retval -ENOTSUP if the format version, runtime ID, operator manifest or pipeline differs.
+ * @retval -ENOTSUP if the format version, runtime ID, operator manifest or pipeline differs, or
+ *         the output kind is unknown or not in @p expect->output_kinds (regression values).
  * @retval -ENOMEM if the model needs a larger arena than the firmware's.
  * @retval -ESTALE if the model version is below @p expect->min_version.
  * @retval -EIO if the flash or the crypto backend failed.
+ *
+ * OUTPUT_KIND (optional, at most once; docs/model-package-format.md) must be 12 bytes with
+ * zero reserved fields (else -EINVAL). Class scores and regression values carry a zero ratio
+ * and full scale. An anomaly score needs the labels [normal, anomaly] (2 labels), an int8
+ * first input and first output with the same number of values, and a ratio, full scale, zero
+ * points and length that tinyml_anomaly_check() accepts (else -EINVAL).
  */
 int tinyml_modelpkg_verify_area(const struct tinyml_flash_area *fa,
 				const struct tinyml_modelpkg_expect *expect,
@@ -115,7 +141,8 @@ int tinyml_modelpkg_verify_buffer(const uint8_t *pkg, size_t len,
  *
  * @retval 0 if the layout and metadata are well formed; @p info is filled.
  * @retval -EINVAL if malformed.
- * @retval -ENOTSUP if the format version is unknown.
+ * @retval -ENOTSUP if the format version or the output kind is unknown (a known kind the
+ *         firmware does not run, regression values, is reported in @p info).
  */
 int tinyml_modelpkg_inspect_buffer(const uint8_t *pkg, size_t len,
 				   struct tinyml_modelpkg_info *info);

@@ -6,7 +6,9 @@ Steps: build (mps2/an386 with TFLM + CMSIS-NN, native_sim), memreport, qemu (fac
 canned recording, device vs replay, cost), update (native_sim: upload, trial, confirm,
 rollback, resets), keys (a release build refuses the development keys), twister (tests/zephyr
 and app/ on both platforms), sysbuild
-(nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder).
+(nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder), anomaly
+(native_sim built for the pump anomaly detector: its package on a pump recording with abnormal
+episodes, device vs replay; a regression package refused).
 Exit 0 when every step passed, 1 on a bad setup, 2 when a check failed.
 """
 
@@ -23,12 +25,12 @@ from pathlib import Path
 
 from ..errors import CheckFailed, TinymlError
 from ..paths import BENCH_RESULTS, REPO_ROOT
-from . import builds, emulated, stacks
+from . import anomaly_run, builds, emulated, stacks
 from . import events as device_events
 from .builds import MPS2, NATIVE_SIM, NRF52840_SYSBUILD, ZEPHYR_BUILD
 from .workspace import Workspace, find, zephyr_version
 
-STEPS = ("build", "memreport", "qemu", "update", "keys", "twister", "sysbuild")
+STEPS = ("build", "memreport", "qemu", "update", "keys", "twister", "sysbuild", "anomaly")
 # The board's budget: a file of app/boards/budgets/, else a built-in tier.
 BOARD_BUDGETS = REPO_ROOT / "app" / "boards" / "budgets"
 BUDGETS = {
@@ -197,6 +199,61 @@ def step_keys(ws: Workspace, jobs: int) -> None:
     raise CheckFailed(f"a release build configured with the development keys (log {log})")
 
 
+def step_anomaly(ws: Workspace, jobs: int) -> None:
+    work = ZEPHYR_BUILD / "anomaly-run"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "console.log").unlink(missing_ok=True)
+    rec = anomaly_run.recording(work)
+    app = anomaly_run.build(rec)
+    start = time.monotonic()
+    builds.west_build(app, ws, jobs)
+    say(f"built {app.board} for the pump anomaly detector in {time.monotonic() - start:.0f} s")
+    run = anomaly_run.native_anomaly_run(ws, app, rec, work)
+    say(
+        f"slot {run.slot} verified (pump anomaly {run.version}, {run.output}); "
+        f"{rec.name}: {run.frames} frames played, {run.overflows} ring overflows"
+    )
+    for e, label in zip(run.events, run.labels, strict=False):
+        say(f"  device event t={e.t_ms} ms class {e.class_id} ({label}) score_q15 {e.score_q15}")
+    problems = device_events.compare(run.events, run.replay)
+    if not run.events:
+        problems.append("the device printed no event for the pump recording")
+    if run.overflows:
+        problems.append(f"{run.overflows} capture blocks dropped: the device missed samples")
+    if not run.output.startswith("anomaly score"):
+        problems.append(f"the device runs the package as '{run.output}', not an anomaly score")
+    named = [x for x in run.labels if x != "anomaly (anomaly score)"]
+    if named or len(run.labels) != len(run.events):
+        problems.append(f"events not named as anomalies: {named or run.labels}")
+    differ = [
+        f"{dev} vs {rep}"
+        for dev, rep in zip(run.scores, run.replay_scores, strict=False)
+        if dev != rep
+    ]
+    if differ or len(run.scores) != len(run.replay_scores):
+        problems.append(
+            f"score traces differ: {len(run.scores)} device, {len(run.replay_scores)} replay "
+            f"inferences, {len(differ)} different (first: {differ[:3]})"
+        )
+    if problems:
+        raise CheckFailed("pump anomaly device vs replay: " + "; ".join(problems))
+    anomaly = [s[1] for _, s in run.scores]
+    say(
+        f"device vs replay: {len(run.events)} anomaly events and {len(run.scores)} score pairs "
+        f"equal one for one (anomaly score_q15 {min(anomaly)}..{max(anomaly)})"
+    )
+    say(f"regression package in slot B refused: the model outputs {run.refusal}")
+    if run.logged != "anomaly":
+        raise CheckFailed(f"`tinyml log dump` names the anomaly event '{run.logged}'")
+    say(f"event log: the first event reads back as class 1 ({run.logged})")
+    write_bench(
+        {
+            "zephyr.pump_anomaly.events": float(len(run.events)),
+            "zephyr.pump_anomaly.inferences": float(len(run.scores)),
+        }
+    )
+
+
 RUNNERS: dict[str, Callable[[Workspace, int], None]] = {
     "keys": step_keys,
     "build": step_build,
@@ -205,6 +262,7 @@ RUNNERS: dict[str, Callable[[Workspace, int], None]] = {
     "update": step_update,
     "twister": step_twister,
     "sysbuild": step_sysbuild,
+    "anomaly": step_anomaly,
 }
 
 
