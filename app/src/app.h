@@ -24,6 +24,7 @@ struct app_event_summary {
 	uint8_t slot;
 	int16_t score_q15;
 	int16_t margin_q15;
+	uint16_t flags; /* APP_EVENT_FLAG_* (app_field.h): a flagged false trigger */
 };
 
 /**

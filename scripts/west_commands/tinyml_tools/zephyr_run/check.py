@@ -4,8 +4,10 @@
 
 Steps: build (mps2/an386 with TFLM + CMSIS-NN, native_sim), memreport, qemu (factory model,
 canned recording, device vs replay, cost), update (native_sim: upload, trial, confirm,
-rollback, resets), keys (a release build refuses the development keys), twister (tests/zephyr
-and app/ on both platforms), sysbuild
+rollback, resets), field (native_sim: recording mode, field pull vs the canned recording,
+false-trigger reports, event summaries by `tinyml events dump` and SMP group 72), keys (a
+release build refuses the development keys), twister (tests/zephyr and app/ on both
+platforms), sysbuild
 (nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder).
 Exit 0 when every step passed, 1 on a bad setup, 2 when a check failed.
 """
@@ -28,7 +30,7 @@ from . import events as device_events
 from .builds import MPS2, NATIVE_SIM, NRF52840_SYSBUILD, ZEPHYR_BUILD
 from .workspace import Workspace, find, zephyr_version
 
-STEPS = ("build", "memreport", "qemu", "update", "keys", "twister", "sysbuild")
+STEPS = ("build", "memreport", "qemu", "update", "field", "keys", "twister", "sysbuild")
 # The board's budget: a file of app/boards/budgets/, else a built-in tier.
 BUDGETS = {
     MPS2.name: str(REPO_ROOT / "app" / "boards" / "budgets" / "mps2_an386.yaml"),
@@ -128,6 +130,18 @@ def step_update(ws: Workspace, jobs: int) -> None:
         say(f"  {line}")
 
 
+def step_field(ws: Workspace, jobs: int) -> None:
+    del jobs
+    from .field_run import native_field_run
+
+    work = ZEPHYR_BUILD / "field-run"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "console.log").unlink(missing_ok=True)
+    run = native_field_run(ws, NATIVE_SIM, work)
+    for line in run.steps:
+        say(f"  {line}")
+
+
 def step_twister(ws: Workspace, jobs: int) -> None:
     out = ZEPHYR_BUILD / "twister"
     argv = [
@@ -196,6 +210,7 @@ RUNNERS: dict[str, Callable[[Workspace, int], None]] = {
     "memreport": step_memreport,
     "qemu": step_qemu,
     "update": step_update,
+    "field": step_field,
     "twister": step_twister,
     "sysbuild": step_sysbuild,
 }
