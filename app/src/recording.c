@@ -118,13 +118,13 @@ static void complete(void)
 	pending.armed = false;
 	k_mutex_lock(&mode_lock, K_FOREVER);
 	stream = mode.on;
+	if (stream && mode.remaining > 0U) {
+		mode.remaining--; /* a dropped recording counts as taken too */
+	}
 	if (stream && !atomic_cas(&busy, 0, 1)) {
 		mode.dropped++;
 		stream = false;
 		LOG_WRN("recording dropped: the previous one is still streaming");
-	}
-	if (stream && mode.remaining > 0U) {
-		mode.remaining--;
 	}
 	k_mutex_unlock(&mode_lock);
 	if (!stream) {
@@ -187,13 +187,14 @@ void app_recording_feed(const int16_t *frames, size_t n_frames, uint64_t first)
 	if (first != history_end) {
 		last_gap = first; /* frames the history never saw */
 	}
+	history_end = first;
+	arm_window(); /* a window starts with this block */
 	for (size_t f = 0; f < n_frames; f++) {
 		uint32_t slot = (uint32_t)((first + f) % HISTORY);
 
 		memcpy(&history[slot * AXES], &frames[f * AXES], AXES * sizeof(int16_t));
 	}
 	history_end = first + n_frames;
-	arm_window();
 	if (pending.armed && history_end >= pending.first + pending.frames) {
 		complete();
 	}
@@ -311,14 +312,20 @@ static void stream_one(void)
 	if (rc != 0) {
 		LOG_ERR("recording stream: %d", rc);
 	}
+	struct app_rec_stats done = {.on = true};
+
 	k_mutex_lock(&mode_lock, K_FOREVER);
 	mode.streamed++;
 	if (mode.remaining == 0U && mode.on) {
 		mode.on = false;
-		shell_fprintf(out_shell, SHELL_NORMAL, "rec: done, %u streamed, %u dropped\n",
-			      mode.streamed, mode.dropped);
+		done = mode;
 	}
 	k_mutex_unlock(&mode_lock);
+	/* Outside the lock: the processing thread takes it for every block. */
+	if (!done.on) {
+		shell_fprintf(out_shell, SHELL_NORMAL, "rec: done, %u streamed, %u dropped\n",
+			      done.streamed, done.dropped);
+	}
 }
 
 static void streamer(void *a, void *b, void *c)
