@@ -4,13 +4,18 @@ docs/field-loop.md specifies the device (bounded queue, read removes nothing, ac
 from __future__ import annotations
 
 import json
+import os
+import select
 import struct
+import threading
+import tty
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import cbor2
 import pytest
+from smp import packet as smppacket
 
 from tinyml_tools.cli import main
 from tinyml_tools.errors import CheckFailed, TinymlError
@@ -77,6 +82,9 @@ class FakeDevice:
         raise NotImplementedError
 
     async def send_and_receive(self, data: bytes) -> bytes:
+        return self.answer(data)
+
+    def answer(self, data: bytes) -> bytes:
         op_ver, _, length, group, seq, cmd = HEADER.unpack(data[: HEADER.size])
         op = op_ver & 0x7
         body = cbor2.loads(data[HEADER.size : HEADER.size + length]) if length else {}
@@ -179,7 +187,7 @@ def test_bad_summary_from_the_device_names_it(
 
 def test_device_error_is_reported() -> None:
     class NoGroup(FakeDevice):
-        async def send_and_receive(self, data: bytes) -> bytes:
+        def answer(self, data: bytes) -> bytes:
             _, _, _, group, seq, cmd = HEADER.unpack(data[: HEADER.size])
             return self._reply(OP_READ, group, seq, cmd, {"rc": ENOTSUP})
 
@@ -234,3 +242,52 @@ def test_cli_json_from_saved_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     data = json.loads(capsys.readouterr().out)
     assert [e["seq"] for e in data["events"]] == [3]
     assert data["events"][0]["firmware"] == "0.1.0"
+
+
+def _serve_console(master: int, device: FakeDevice, stop: threading.Event) -> None:
+    """The device end of a serial console: shell noise, and SMP frames answered in between."""
+    decoder = smppacket.decode()
+    next(decoder)
+    pending = b""
+    os.write(master, b"uart:~$ \x1b[1;32m<inf> tinyml_app: tinyml running\x1b[0m\r\n")
+    while not stop.is_set():
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if not ready:
+            continue
+        try:
+            pending += os.read(master, 4096)
+        except OSError:
+            return
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            if not line.startswith((smppacket.START_DELIMITER, smppacket.CONTINUE_DELIMITER)):
+                continue
+            try:
+                decoder.send(line + b"\n")
+            except StopIteration as done:
+                answer = device.answer(bytes(done.value))
+                decoder = smppacket.decode()
+                next(decoder)
+                os.write(master, b"<inf> tinyml_app: event: t_ms=1 class=1 score_q15=2\r\n")
+                for chunk in smppacket.encode(answer, line_length=128):
+                    os.write(master, chunk)
+
+
+def test_poll_over_a_serial_port_with_console_noise() -> None:
+    """smpclient's serial transport on a pseudo-terminal: the framing of SMP over the console
+    (CONFIG_MCUMGR_TRANSPORT_SHELL), with log lines between the frames."""
+    device = FakeDevice([_summary(i) for i in range(20, 26)], per_read=4)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    stop = threading.Event()
+    server = threading.Thread(target=_serve_console, args=(master, device, stop), daemon=True)
+    server.start()
+    try:
+        result = smp_events.poll_serial(os.ttyname(slave), timeout_s=5.0)
+    finally:
+        stop.set()
+        server.join(timeout=5)
+        os.close(master)
+        os.close(slave)
+    assert [s.seq for s in result.summaries] == list(range(20, 26))
+    assert result.acked == 6 and device.queue == []
