@@ -5,7 +5,7 @@
 Steps: build (mps2/an386 with TFLM + CMSIS-NN, native_sim), memreport, qemu (factory model,
 canned recording, device vs replay, cost), update (native_sim: upload, trial, confirm,
 rollback, resets), field (native_sim: recording mode, field pull vs the canned recording,
-false-trigger reports, event summaries by `tinyml events dump` and SMP group 72), keys (a
+false-trigger reports, event summaries by `tinyml events dump`, acknowledged), keys (a
 release build refuses the development keys), twister (tests/zephyr and app/ on both
 platforms), sysbuild
 (nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder).
