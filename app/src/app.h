@@ -25,6 +25,7 @@ struct app_event_summary {
 	uint8_t output_kind; /* TINYML_MODELPKG_OUTPUT_*: class scores or an anomaly score */
 	int16_t score_q15;   /* the class's score; for an anomaly, the anomaly score */
 	int16_t margin_q15;
+	uint16_t flags; /* APP_EVENT_FLAG_* (app_field.h): a flagged false trigger */
 };
 
 /**

@@ -69,6 +69,9 @@ int app_state_model_write(uint8_t slot, uint32_t offset, const uint8_t *data, si
 /** Whether either model slot holds a package (image magic), runnable or not. */
 bool app_state_a_slot_holds_a_package(void);
 
+/** The boot counter (this boot included). */
+uint32_t app_state_boots(void);
+
 int app_state_active_slot(void);
 
 /** Whether the running model is the one the slot state confirmed (not on trial). */

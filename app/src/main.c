@@ -8,7 +8,11 @@
 #include <zephyr/kernel.h>
 #include <zephyr/logging/log.h>
 
+#include <app_version.h>
+#include <tinyml/ops_manifest.h>
+
 #include "app.h"
+#include "app_field.h"
 #include "app_state.h"
 
 LOG_MODULE_REGISTER(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
@@ -39,8 +43,24 @@ static const struct tinyml_modelslot_port slot_port = {
 	.classify = app_health_classify,
 };
 
+/* The versions every event summary and recording carries: this firmware, the running model. */
+static void refresh_versions(void)
+{
+	const struct tinyml_modelpkg_info *info = app_state_model_info();
+	const struct app_uplink_versions v = {
+		.fw_version = APP_VERSION_NUMBER, /* major << 16 | minor << 8 | patch */
+		.model_version = info != NULL ? app_version_packed(info->version) : 0U,
+		.pipeline_id = app_pipeline_id(),
+		.runtime_id = tinyml_runtime_id,
+		.boots = app_state_boots(),
+	};
+
+	app_uplink_set_versions(&v);
+}
+
 static void on_event(const struct app_event_summary *summary)
 {
+	refresh_versions();
 	char label[TINYML_APP_LABEL_MAX];
 
 	if (app_state_model_label(summary->class_id, label, sizeof(label)) != 0) {
@@ -67,6 +87,7 @@ static void poll_state(uint32_t now_ms)
 	static bool reported_healthy;
 
 	(void)app_state_poll(now_ms);
+	refresh_versions(); /* a model swap changes what the next summary carries */
 	if (!reported_healthy && now_ms >= CONFIG_TINYML_APP_HEALTHY_AFTER_MS &&
 	    app_state_active_slot() >= 0) {
 		int rc = app_state_model_boot_ok();
@@ -116,6 +137,12 @@ int main(void)
 	if (rc != 0) {
 		LOG_ERR("field-safe state: %d", rc);
 		return rc;
+	}
+	app_uplink_init(app_state_boots());
+	refresh_versions();
+	rc = app_report_button_start();
+	if (rc != 0) {
+		LOG_WRN("report button: %d", rc);
 	}
 	rc = app_health_confirm_image();
 	if (rc != 0) {

@@ -29,6 +29,7 @@
 #include <tinyml/zephyr/inference.h>
 
 #include "app.h"
+#include "app_field.h" /* field-loop hooks: recording, fired windows */
 
 LOG_MODULE_DECLARE(tinyml_app, CONFIG_TINYML_APP_LOG_LEVEL);
 
@@ -585,6 +586,8 @@ static void on_window(uint32_t now_ms)
 	} else {
 		rc = -EAGAIN;
 	}
+	/* Field-loop hook: the features of the windows that fired (app_field.h). */
+	app_fired_window(features, n_features, rc == 0 ? top : -1, now_ms);
 	cost.window_total += tinyml_platform_cost_now() - t0;
 	cost.windows++;
 	app_inference_unlock();
@@ -603,6 +606,9 @@ static void on_window(uint32_t now_ms)
 	k_mutex_lock(&stats_lock, K_FOREVER);
 	stats.events++;
 	k_mutex_unlock(&stats_lock);
+	/* Field-loop hooks: the fired windows' summary, a snippet around this event. */
+	app_fired_event();
+	app_recording_on_event(&summary, frames_in);
 	hooks->on_event(&summary);
 }
 
@@ -652,6 +658,9 @@ static void processing_thread(void *a, void *b, void *c)
 		}
 		size_t frames = ARRAY_SIZE(block) / AXES;
 		size_t done = 0;
+
+		/* Field-loop hook: the recording history (app_field.h). */
+		app_recording_feed(block, frames, frames_in);
 
 		while (done < frames) {
 			size_t consumed = 0;

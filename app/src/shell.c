@@ -14,6 +14,7 @@
 #include <tinyml/zephyr/inference.h>
 
 #include "app.h"
+#include "app_field.h"
 #include "app_state.h"
 
 static int cmd_status(const struct shell *sh, size_t argc, char **argv)
@@ -313,9 +314,10 @@ static int print_event(void *ctx, uint32_t seq, const struct tinyml_event *ev)
 	bool named = info != NULL && info->version == ev->model_version &&
 		     app_state_model_label(ev->class_id, label, sizeof(label)) == 0;
 
-	shell_print(sh, "%u: t=%us class %u%s%s%s score %u margin %u model 0x%08x boot %u", seq,
+	shell_print(sh, "%u: t=%us class %u%s%s%s score %u margin %u model 0x%08x boot %u%s", seq,
 		    ev->timestamp_s, ev->class_id, named ? " (" : "", named ? label : "",
-		    named ? ")" : "", ev->score_q15, ev->margin_q15, ev->model_version, ev->boots);
+		    named ? ")" : "", ev->score_q15, ev->margin_q15, ev->model_version, ev->boots,
+		    (ev->flags & APP_EVENT_FLAG_FALSE_TRIGGER) != 0U ? " false-trigger" : "");
 	return 0;
 }
 
@@ -354,6 +356,34 @@ SHELL_STATIC_SUBCMD_SET_CREATE(
 		      cmd_model_write, 4, 0),
 	SHELL_SUBCMD_SET_END);
 
+/* The field loop (docs/field-loop.md); the handlers are in field_shell.c. */
+#if defined(CONFIG_TINYML_RECORDING)
+SHELL_STATIC_SUBCMD_SET_CREATE(
+	tinyml_rec_cmds,
+	SHELL_CMD_ARG(start, NULL, "Stream [window|snippet] recordings [n] as @TR1: lines",
+		      app_shell_rec_start, 1, 2),
+	SHELL_CMD(stop, NULL, "End the recording mode", app_shell_rec_stop),
+	SHELL_CMD(status, NULL, "Recording mode and counters", app_shell_rec_status),
+	SHELL_SUBCMD_SET_END);
+#endif
+#if defined(CONFIG_TINYML_APP_EVENTS_CBOR)
+SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_events_cmds,
+			       SHELL_CMD(dump, NULL, "Pending event summaries as @TE1: lines",
+					 app_shell_events_dump),
+			       SHELL_CMD_ARG(ack, NULL, "Remove the summaries up to <seq>",
+					     app_shell_events_ack, 2, 0),
+			       SHELL_SUBCMD_SET_END);
+#endif
+#if defined(CONFIG_TINYML_APP_REPORT_BUTTON) && defined(CONFIG_GPIO_EMUL)
+SHELL_STATIC_SUBCMD_SET_CREATE(tinyml_button_cmds,
+			       SHELL_CMD_ARG(hold, NULL, "Hold the emulated report button <ms>",
+					     app_shell_button_hold, 2, 0),
+			       SHELL_SUBCMD_SET_END);
+#define TINYML_BUTTON_CMD SHELL_CMD(button, &tinyml_button_cmds, "Emulated report button", NULL),
+#else
+#define TINYML_BUTTON_CMD
+#endif
+
 SHELL_STATIC_SUBCMD_SET_CREATE(
 	tinyml_cmds, SHELL_CMD(status, NULL, "Pipeline, model and queue counters", cmd_status),
 	SHELL_CMD(selftest, NULL, "Run the canned self-test set", cmd_selftest),
@@ -361,7 +391,14 @@ SHELL_STATIC_SUBCMD_SET_CREATE(
 	SHELL_CMD(config, &tinyml_config_cmds, "Settings (thresholds, kill switch, ...)", NULL),
 	SHELL_CMD(log, &tinyml_log_cmds, "Event log", NULL),
 	SHELL_CMD(device, &tinyml_device_cmds, "Device identity", NULL),
-	IF_ENABLED(CONFIG_TINYML_TFLM_PROFILER,
+	IF_ENABLED(CONFIG_TINYML_RECORDING,
+		   (SHELL_CMD(rec, &tinyml_rec_cmds, "Recording mode (raw data)", NULL),))
+			   IF_ENABLED(CONFIG_TINYML_APP_EVENTS_CBOR,
+		   (SHELL_CMD(events, &tinyml_events_cmds, "Event summaries (uplink)", NULL),))
+					   SHELL_CMD(flag, NULL,
+						     "Flag the last event as a false trigger",
+						     app_shell_flag),
+				   TINYML_BUTTON_CMD IF_ENABLED(CONFIG_TINYML_TFLM_PROFILER,
 		   (SHELL_CMD_ARG(profile, NULL, "Per-operator cost of the model as CSV [runs]",
 				  cmd_profile, 1, 1),)) SHELL_SUBCMD_SET_END);
 

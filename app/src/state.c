@@ -452,6 +452,7 @@ int app_state_log_event(const struct app_event_summary *s, uint32_t uptime_ms)
 		.class_id = s->class_id,
 		.score_q15 = (uint16_t)MAX(s->score_q15, 0),
 		.margin_q15 = (uint16_t)MAX(s->margin_q15, 0),
+		.flags = s->flags,
 		.fw_version = (TINYML_VERSION_MAJOR << 24) | (TINYML_VERSION_MINOR << 16) |
 			      TINYML_VERSION_PATCH,
 		.model_version = info != NULL ? info->version : 0U,
@@ -461,6 +462,11 @@ int app_state_log_event(const struct app_event_summary *s, uint32_t uptime_ms)
 	};
 
 	return tinyml_eventlog_append(&eventlog, &ev, uptime_ms);
+}
+
+uint32_t app_state_boots(void)
+{
+	return boots;
 }
 
 int app_state_poll(uint32_t now_ms)

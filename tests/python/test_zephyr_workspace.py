@@ -499,7 +499,8 @@ BOARDS = [
             " slot1_partition: partition@75000 { reg = <0x75000 0x69000>; };"
             " scratch_partition: partition@de000 { reg = <0xde000 0x1e000>; };"
             " storage_partition: partition@fc000 { reg = <0xfc000 0x4000>; }; };",
-        ),
+        )
+        + " gpio0: gpio_emul { gpio-controller; #gpio-cells = <2>; };",
         "none",
         "boards/native/native_sim/native_sim.dts (2 MiB flash simulator, first MiB used)",
     ),
@@ -759,3 +760,25 @@ def test_bundled_knock_package_fits_the_default_firmware() -> None:
     assert arena and info["arena"]["total"] <= int(arena[1])
     key = REPO / "app" / kconfig_default("TINYML_APP_MODEL_KEY")
     assert tool("verify", str(package), "--key", str(key)).returncode == 0
+
+
+def test_recording_mode_is_off_by_default_and_in_release_builds(
+    kconfig_srctree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raw sensor data leaves the device only in recording mode (docs/field-loop.md): off by
+    default, on with the field-loop test fragment, and off again when the release fragment
+    comes after it (a release build that also names a developer's fragment)."""
+
+    def recording(*fragments: str) -> int:
+        kconf = load_kconfig(kconfig_srctree, APP_KCONFIG, monkeypatch)
+        for dep in ZEPHYR_BOOLS:
+            if dep not in ("SOC_FAMILY_ESPRESSIF_ESP32", "BOOTLOADER_MCUBOOT"):
+                kconf.syms[dep].set_value(2)
+        for fragment in ("app/prj.conf", *fragments):
+            kconf.load_config(str(REPO / fragment), replace=False)
+        return int(kconf.syms["TINYML_RECORDING"].tri_value)
+
+    assert recording() == 0
+    assert recording("zephyr-config/field.conf") == 2
+    assert recording("zephyr-config/field.conf", "zephyr-config/release.conf") == 0
+    assert recording("zephyr-config/release.conf") == 0

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import CheckFailed, InputError
+from ..errors import CheckFailed, InputError, UsageError
 from ..output import print_json, print_table
 from . import Command
 
@@ -18,7 +18,7 @@ summaries read back, flagged false triggers turned into negatives.
 
   field pull CAPTURE|- -o DIR [--prefix P] [--format npz|csv|wav] [--session S] [--negatives]
   field stream RECORDING [-o FILE] [--kind window|snippet] [--pre SECONDS] [--fw V] ...
-  field events FILE [--model PKG] [--flagged]
+  field events FILE|--serial PORT [--no-ack] [-o SAVED.cbor] [--model PKG] [--flagged]
   field negatives EVENTS [-o LIST.csv] [--recordings DIR] [--model PKG]
 
 pull: the console capture of a device (a file, or - for stdin) in, one recording + sidecar per
@@ -26,7 +26,9 @@ complete recording out, ready for `dataset import`. Torn, corrupt or missing fra
 reported with their line; a recording they touch is not written. Exit 2 when anything was
 reported, 1 on bad input.
 stream: the lines a device would write for RECORDING, from the same C encoder (host library).
-events: CBOR event summaries (a CBOR sequence, SMP read responses, or @TE1: console lines).
+events: CBOR event summaries (a CBOR sequence, SMP read responses, or @TE1: console lines),
+or polled from a device over SMP group 72 on a serial port and acknowledged (--no-ack: read
+only); -o keeps the device's responses for `field events FILE`.
 negatives: flagged false triggers as a list, and pulled snippets they triggered as negatives.
 """
 
@@ -56,7 +58,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     stream.add_argument("--first-seq", type=int, default=0, help="first sequence number")
 
     events = sub.add_parser("events", help="read CBOR event summaries")
-    events.add_argument("file", help="CBOR sequence, SMP responses or @TE1: console lines")
+    events.add_argument(
+        "file", nargs="?", help="CBOR sequence, SMP responses or @TE1: console lines"
+    )
+    events.add_argument("--serial", metavar="PORT", help="poll a device over SMP on PORT instead")
+    events.add_argument("--baud", type=int, default=115200, help="--serial: baud rate")
+    events.add_argument(
+        "--no-ack", action="store_true", help="--serial: read only, leave them on the device"
+    )
+    events.add_argument("--timeout", type=float, default=5.0, help="--serial: seconds per request")
+    events.add_argument("-o", "--out", help="--serial: save the SMP responses (CBOR) to a new file")
     events.add_argument("--model", help="model package (class names from its labels)")
     events.add_argument("--flagged", action="store_true", help="only flagged false triggers")
     events.add_argument("--json", action="store_true", help="print JSON for machines")
@@ -179,17 +190,54 @@ def _stream(args: argparse.Namespace) -> int:
     return 0
 
 
+def _poll_serial(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+    from ..fieldloop import smp_events
+    from ..writefile import check_writable, write_atomically
+
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        # Before anything is acknowledged (removed from the device): the file must be new and
+        # writable, or the summaries would be gone from both places.
+        if out.exists():
+            raise InputError(out, "exists already: refusing to overwrite it")
+        check_writable(out)
+    result = smp_events.poll_serial(
+        args.serial, baudrate=args.baud, ack=not args.no_ack, timeout_s=args.timeout
+    )
+    if out is not None:
+        write_atomically(out, smp_events.save(result.responses))
+    device = {
+        "port": args.serial,
+        "reads": result.reads,
+        "acked": result.acked,
+        "pending": result.pending,
+        "dropped_on_device": result.dropped,
+        "read_again": result.duplicates,
+    }
+    if out is not None:
+        device["saved"] = str(out)
+    return list(result.summaries), device
+
+
 def _events(args: argparse.Namespace) -> int:
     from ..fieldloop import events
 
     labels = _labels(args.model)
-    summaries = events.read(Path(args.file))
+    device: dict[str, Any] | None = None
+    if (args.file is None) == (args.serial is None):
+        raise UsageError("field events: give either FILE or --serial PORT")
+    if args.serial is not None:
+        summaries, device = _poll_serial(args)
+    else:
+        summaries = events.read(Path(args.file))
     if args.flagged:
         summaries = [s for s in summaries if s.false_trigger]
     data = [s.to_json(labels) for s in summaries]
     if args.json:
-        print_json({"events": data})
+        print_json({"events": data, **({"device": device} if device else {})})
         return 0
+    if device:
+        print_table("device", ["what", "value"], list(device.items()))
     print_table(
         f"events ({len(data)})",
         ["seq", "time (s)", "class", "score", "firmware", "model", "pipeline", "flags", "drift"],

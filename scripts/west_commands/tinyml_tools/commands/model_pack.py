@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import CheckFailed, InputError, TinymlError
+from ..errors import CheckFailed, InputError, TinymlError, UsageError
 from ..output import console, print_fields, print_json, print_table
 from . import Command
 
@@ -18,6 +18,8 @@ Make, check, inspect and verify model-only packages for the firmware's model slo
   build MODEL_DIR -o FILE               convert, quantize, check, size and sign a package
   inspect FILE                          show a package's metadata and signer
   verify FILE --key PUBKEY              exit 0 only for an intact package signed by that key
+  verify FILE --compat compatibility.json --board B --firmware V
+                                        ... and one the release's matrix lets run there
   extract FILE -o MODEL.tflite          write the package's .tflite
   ops [--manifest FILE]                 the operators the firmware registers
 
@@ -66,9 +68,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     inspect = sub.add_parser("inspect", help="show a package's metadata")
     inspect.add_argument("package", help="the package file")
     inspect.add_argument("--json", action="store_true", help="print JSON for machines")
-    verify = sub.add_parser("verify", help="verify a package's hash and signature")
+    verify = sub.add_parser(
+        "verify", help="verify a package's hash and signature, and/or its compatibility"
+    )
     verify.add_argument("package", help="the package file")
-    verify.add_argument("--key", required=True, help="public (or private) key file")
+    verify.add_argument("--key", help="public (or private) key file")
+    verify.add_argument("--compat", help="compatibility.json of a release (west release)")
+    verify.add_argument("--board", help="--compat: the board the package is meant for")
+    verify.add_argument("--firmware", help="--compat: the firmware version running there")
     verify.add_argument("--json", action="store_true", help="print JSON for machines")
     extract = sub.add_parser("extract", help="write the .tflite a package carries")
     extract.add_argument("package", help="the package file")
@@ -245,23 +252,55 @@ def _inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_args(args: argparse.Namespace) -> None:
+    if args.key is None and args.compat is None:
+        raise UsageError("model-pack verify: give --key PUBKEY, --compat MATRIX, or both")
+    if args.compat is not None and (not args.board or not args.firmware):
+        raise UsageError("model-pack verify --compat also needs --board B and --firmware V")
+    if args.compat is None and (args.board or args.firmware):
+        raise UsageError("model-pack verify: --board and --firmware go with --compat")
+
+
 def _verify(args: argparse.Namespace) -> int:
     from ..modelpack.package import VerifyResult, parse_package, verify_package
     from ..modelpack.signing import development_key_warning, load_verify_key
+    from ..release.compat import CompatResult, check_compatibility, load_matrix
 
-    key = load_verify_key(Path(args.key))
-    result = verify_package(Path(args.package), key)
+    _verify_args(args)
+    # Every input is read before any verdict, so a bad file is reported as bad input.
+    key = load_verify_key(Path(args.key)) if args.key else None
+    matrix = load_matrix(Path(args.compat)) if args.compat else None
+    result = verify_package(Path(args.package), key) if key is not None else None
+    compat: CompatResult | None = None
+    if matrix is not None:
+        compat = check_compatibility(Path(args.package), matrix, args.board, args.firmware)
+    signed_ok = result is None or result is VerifyResult.OK
+    ok = signed_ok and (compat is None or compat.ok)
     if result is VerifyResult.OK:
         signer = parse_package(Path(args.package)).signer_key_hash
         _warn(development_key_warning(signer, args.package))
     if args.json:
-        print_json(
-            {"package": args.package, "ok": result is VerifyResult.OK, "result": result.name}
-        )
-        return 0 if result is VerifyResult.OK else CheckFailed.exit_code
-    if result is not VerifyResult.OK:
+        report: dict[str, Any] = {"package": args.package, "ok": ok}
+        if result is not None:
+            report["result"] = result.name
+        if compat is not None:
+            report["compat"] = {
+                "board": args.board,
+                "firmware": args.firmware,
+                "ok": compat.ok,
+                "verdict": compat.verdict.name,
+                "reason": compat.reason,
+            }
+        print_json(report)
+        return 0 if ok else CheckFailed.exit_code
+    if result is not None and result is not VerifyResult.OK:
         raise CheckFailed(f"{args.package}: {result.value} ({args.key})")
-    print(f"{args.package}: {result.value} ({args.key})")
+    if compat is not None and not compat.ok:
+        raise CheckFailed(f"{args.package}: refused by {args.compat}: {compat.reason}")
+    if result is not None:
+        print(f"{args.package}: {result.value} ({args.key})")
+    if compat is not None:
+        print(f"{args.package}: {compat.reason} ({args.compat})")
     return 0
 
 

@@ -76,7 +76,12 @@ MPS2 = AppBuild(
     "mps2/an386",
     (*EMULATED_ARGS, f"-DEXTRA_DTC_OVERLAY_FILE={PRELOADED_FLASH}"),
 )
-NATIVE_SIM = AppBuild("native_sim", "native_sim", EMULATED_ARGS)
+# native_sim also carries the field loop (recording mode, SMP group 72 on the shell): a test
+# image, never a release one (zephyr-config/field.conf).
+FIELD_CONF = REPO_ROOT / "zephyr-config" / "field.conf"
+NATIVE_SIM = AppBuild(
+    "native_sim", "native_sim", (*EMULATED_ARGS, f"-DEXTRA_CONF_FILE={FIELD_CONF}")
+)
 NRF52840_SYSBUILD = AppBuild(
     "nrf52840dk_sysbuild",
     "nrf52840dk/nrf52840",

@@ -4,11 +4,14 @@
 
 Steps: build (mps2/an386 with TFLM + CMSIS-NN, native_sim), memreport, qemu (factory model,
 canned recording, device vs replay, cost), update (native_sim: upload, trial, confirm,
-rollback, resets), keys (a release build refuses the development keys), twister (tests/zephyr
-and app/ on both platforms), sysbuild
-(nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild folder), anomaly
-(native_sim built for the pump anomaly detector: its package on a pump recording with abnormal
-episodes, device vs replay; a regression package refused).
+rollback, resets), field (native_sim: recording mode, field pull vs the canned recording,
+false-trigger reports, event summaries by `tinyml events dump`, acknowledged), loop (native_sim:
+one whole field loop on the knock example: record, pull, import, retrain, release, verify
+against the compatibility matrix, install, events back with the new versions), keys (a
+release build refuses the development keys), twister (tests/zephyr and app/ on both
+platforms), sysbuild (nrf52840dk/nrf52840 with MCUboot, build only, memreport of the sysbuild
+folder), anomaly (native_sim built for the pump anomaly detector: its package on a pump
+recording with abnormal episodes, device vs replay; a regression package refused).
 Exit 0 when every step passed, 1 on a bad setup, 2 when a check failed.
 """
 
@@ -30,7 +33,10 @@ from . import events as device_events
 from .builds import MPS2, NATIVE_SIM, NRF52840_SYSBUILD, ZEPHYR_BUILD
 from .workspace import Workspace, find, zephyr_version
 
-STEPS = ("build", "memreport", "qemu", "update", "keys", "twister", "sysbuild", "anomaly")
+STEPS = (
+    "build", "memreport", "qemu", "update", "field", "loop", "keys", "twister", "sysbuild",
+    "anomaly",
+)  # fmt: skip
 # The board's budget: a file of app/boards/budgets/, else a built-in tier.
 BOARD_BUDGETS = REPO_ROOT / "app" / "boards" / "budgets"
 BUDGETS = {
@@ -133,6 +139,38 @@ def step_update(ws: Workspace, jobs: int) -> None:
     work.mkdir(parents=True, exist_ok=True)
     (work / "console.log").unlink(missing_ok=True)
     run = emulated.native_update_run(ws, NATIVE_SIM, work)
+    for line in run.steps:
+        say(f"  {line}")
+
+
+def step_field(ws: Workspace, jobs: int) -> None:
+    del jobs
+    from .field_run import native_field_run
+
+    work = ZEPHYR_BUILD / "field-run"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "console.log").unlink(missing_ok=True)
+    run = native_field_run(ws, NATIVE_SIM, work)
+    for line in run.steps:
+        say(f"  {line}")
+
+
+def app_version() -> str:
+    """The application's own version (app/VERSION), the one its event summaries carry."""
+    fields = dict(
+        (key.strip(), value.strip())
+        for key, _, value in (
+            line.partition("=") for line in (REPO_ROOT / "app" / "VERSION").read_text().splitlines()
+        )
+    )
+    return f"{fields['VERSION_MAJOR']}.{fields['VERSION_MINOR']}.{fields['PATCHLEVEL']}"
+
+
+def step_loop(ws: Workspace, jobs: int) -> None:
+    del jobs
+    from .loop_run import native_loop_run
+
+    run = native_loop_run(ws, NATIVE_SIM, ZEPHYR_BUILD / "loop-run", app_version())
     for line in run.steps:
         say(f"  {line}")
 
@@ -260,6 +298,8 @@ RUNNERS: dict[str, Callable[[Workspace, int], None]] = {
     "memreport": step_memreport,
     "qemu": step_qemu,
     "update": step_update,
+    "field": step_field,
+    "loop": step_loop,
     "twister": step_twister,
     "sysbuild": step_sysbuild,
     "anomaly": step_anomaly,

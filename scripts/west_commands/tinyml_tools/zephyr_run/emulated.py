@@ -41,7 +41,7 @@ class CannedRun:
     stacks: list[stacks.StackUse]
 
 
-def _boot_checks(dev: DeviceConsole) -> tuple[str, str, tuple[int, int]]:
+def boot_checks(dev: DeviceConsole) -> tuple[str, str, tuple[int, int]]:
     verified = dev.expect(VERIFIED, BOOT_TIMEOUT_S)
     passed = dev.expect(SELFTEST_PASSED, BOOT_TIMEOUT_S)
     dev.expect(CONFIRMED, BOOT_TIMEOUT_S)
@@ -68,7 +68,7 @@ def qemu_canned_run(ws: Workspace, build: AppBuild, package: Path, work: Path) -
         "-device", f"loader,file={flash},addr={MPS2_FLASH_BASE:#x},force-raw=on",
     ]  # fmt: skip
     with DeviceConsole(argv, work / "console.log", "qemu mps2/an386") as dev:
-        slot, version, selftest = _boot_checks(dev)
+        slot, version, selftest = boot_checks(dev)
         dev.expect("tinyml running", BOOT_TIMEOUT_S)
         done = dev.expect(ev.DONE, RECORDING_TIMEOUT_S)
         lines = list(dev.lines)
@@ -151,8 +151,8 @@ def native_update_run(ws: Workspace, build: AppBuild, work: Path) -> UpdateRun:
     steps: list[str] = []
 
     with device.start() as dev:
-        slot, version, _ = _boot_checks(dev)
-        _expect_model(slot, version, "A", "1.0.0", "factory boot")
+        slot, version, _ = boot_checks(dev)
+        expect_model(slot, version, "A", "1.0.0", "factory boot")
         dev.expect("tinyml running", BOOT_TIMEOUT_S)
         steps.append("factory model 1.0.0 verified in slot A, self-test passed, confirmed")
         dev.send("")
@@ -163,11 +163,11 @@ def native_update_run(ws: Workspace, build: AppBuild, work: Path) -> UpdateRun:
         upload(dev, "b", newer, chunk)
         dev.command("tinyml model activate b", r"slot b active|refused", 120)
         info = dev.command("tinyml model info", r"slot ([AB]): version (\d+\.\d+\.\d+)")
-        _expect_model(info[1], info[2], "B", "1.1.0", "after activating slot B")
+        expect_model(info[1], info[2], "B", "1.1.0", "after activating slot B")
         steps.append("1.1.0 uploaded to slot B over the shell, trialled, self-test, confirmed")
     with device.start() as dev:
-        slot, version, _ = _boot_checks(dev)
-        _expect_model(slot, version, "B", "1.1.0", "after a reset")
+        slot, version, _ = boot_checks(dev)
+        expect_model(slot, version, "B", "1.1.0", "after a reset")
         dev.expect("tinyml running", BOOT_TIMEOUT_S)
         steps.append("reset: 1.1.0 in slot B still active")
         dev.send("")
@@ -176,12 +176,12 @@ def native_update_run(ws: Workspace, build: AppBuild, work: Path) -> UpdateRun:
         if "refused" not in refused[0]:
             raise TinymlError("the mistrained 1.2.0 was activated")
         info = dev.command("tinyml model info", r"slot ([AB]): version (\d+\.\d+\.\d+)")
-        _expect_model(info[1], info[2], "B", "1.1.0", "after the failed trial")
+        expect_model(info[1], info[2], "B", "1.1.0", "after the failed trial")
         steps.append(f"mistrained 1.2.0 in slot A: self-test failed ({refused[1]}), rolled back")
         dev.command("tinyml device provision 7", r"device id 7 stored|already|not stored")
     with device.start() as dev:
-        slot, version, _ = _boot_checks(dev)
-        _expect_model(slot, version, "B", "1.1.0", "after a reset following the rollback")
+        slot, version, _ = boot_checks(dev)
+        expect_model(slot, version, "B", "1.1.0", "after a reset following the rollback")
         steps.append("reset: 1.1.0 in slot B still active")
         dev.expect("tinyml running", BOOT_TIMEOUT_S)
         steps += remote_kill_switch(dev, device_id=7)
@@ -189,7 +189,7 @@ def native_update_run(ws: Workspace, build: AppBuild, work: Path) -> UpdateRun:
     return UpdateRun(steps)
 
 
-def _expect_model(slot: str, version: str, want_slot: str, want_version: str, when: str) -> None:
+def expect_model(slot: str, version: str, want_slot: str, want_version: str, when: str) -> None:
     if (slot.upper(), version) != (want_slot, want_version):
         raise TinymlError(
             f"{when}: slot {slot} version {version} runs, expected slot {want_slot} "
