@@ -567,7 +567,40 @@ CASES: list[Bad] = [
     Bad("power-cell-unknown", lambda e, d: _power("--cell", "12xmAh"), "12xmAh", "unknown cell"),
     Bad("power-png-read-only-folder", lambda e, d: _power("--png", str(d / "ro" / "p.png")),
         "p.png", "cannot write", read_only="ro"),
+    # ------------------------------------------------------------------ release
+    Bad("release-assemble-out-exists",
+        lambda e, d: _release(e, directory(d, "rel")), "rel", "never overwritten"),
+    Bad("release-assemble-without-package",
+        lambda e, d: _release(e, d / "rel", package=False), "", "--package", EXIT_USAGE),
+    Bad("release-assemble-version-not-semver",
+        lambda e, d: _release(e, d / "rel", version="banana"), "", "x.y.z", EXIT_USAGE),
+    Bad("release-assemble-package-truncated",
+        lambda e, d: [*_release(e, d / "rel", package=False), "--package",
+                      str(truncated(e.package, d, "t.pkg"))], "t.pkg"),
+    Bad("release-assemble-firmware-missing",
+        lambda e, d: ["release", "assemble", str(d / "rel"), "--firmware", str(d / "fw.bin"),
+                      "--firmware-version", "1.0.0", "--board", "b", "--package",
+                      str(e.package)], "fw.bin"),
+    Bad("release-check-compat-not-json",
+        lambda e, d: _release_check(e, text(d, "c.json", '{"x":')), "c.json", "JSON"),
+    Bad("release-check-compat-non-utf8",
+        lambda e, d: _release_check(e, non_utf8(d, "c.json")), "c.json"),
+    Bad("release-check-compat-missing",
+        lambda e, d: _release_check(e, d / "none.json"), "none.json", "no such"),
+    Bad("release-check-compat-directory",
+        lambda e, d: _release_check(e, directory(d, "c.json")), "c.json"),
 ]  # fmt: skip
+
+
+def _release(e: Env, out: Path, package: bool = True, version: str = "1.0.0") -> list[str]:
+    argv = ["release", "assemble", str(out), "--firmware", str(e.elf),
+            "--firmware-version", version, "--board", "b"]  # fmt: skip
+    return [*argv, "--package", str(e.package)] if package else argv
+
+
+def _release_check(e: Env, compat: Path) -> list[str]:
+    return ["release", "check", str(e.package), "--compat", str(compat), "--board", "b",
+            "--firmware", "1.0.0"]  # fmt: skip
 
 
 BAD_CLOCK_BOARD = "board: x\ncore: cortex-m4f\nclock_hz: fast\n"
@@ -664,6 +697,7 @@ ROW_PREFIXES = {
     "replay": ("replay",),
     "profile": ("profile",),
     "power": ("power",),
+    "release": ("release",),
 }
 
 

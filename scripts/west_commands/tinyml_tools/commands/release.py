@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import CheckFailed
+from ..errors import CheckFailed, UsageError
 from ..output import err_console, print_json, print_table
 from . import Command
 
@@ -55,7 +55,9 @@ def _assemble(args: argparse.Namespace) -> int:
     from ..release.compat import _VERSION
 
     if not _VERSION.match(args.firmware_version):
-        raise CheckFailed(f"--firmware-version {args.firmware_version}: expected x.y.z")
+        raise UsageError(f"--firmware-version {args.firmware_version}: expected x.y.z")
+    if not args.package:
+        raise UsageError("release assemble: a release needs at least one --package")
     out = Path(args.out)
     inputs = ReleaseInputs(
         out=out,

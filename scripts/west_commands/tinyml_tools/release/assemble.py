@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import CheckFailed, InputError
+from ..errors import CheckFailed, InputError, UsageError
 from ..modelpack.package import ParsedPackage, parse_package
 from . import compat, firmware, notes
 from .compat import FirmwareEntry, Matrix, ModelEntry
@@ -181,7 +181,7 @@ def assemble(inputs: ReleaseInputs, progress: Callable[[str], None] | None = Non
     if out.exists():
         raise InputError(out, "already exists; a release folder is never overwritten")
     if not inputs.packages:
-        raise InputError(inputs.firmware, "a release needs at least one --package")
+        raise UsageError("a release needs at least one --package")
     if inputs.golden is not None and len(inputs.packages) != 1:
         raise InputError(inputs.golden, "--golden goes with exactly one --package")
     previous, prev_matrix = _load_previous(inputs.previous)
