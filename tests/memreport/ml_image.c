@@ -25,8 +25,8 @@ const char banner[] = "memreport test image";
 __asm__(".section .rodata.k_heap_area,\"a\"\n"
 	".global _k_heap_list_start\n_k_heap_list_start:\n"
 	".space 20 * " ZH_STR(ZEPHYR_HEAPS) "\n"
-	".global _k_heap_list_end\n_k_heap_list_end:\n"
-	".text\n");
+					    ".global _k_heap_list_end\n_k_heap_list_end:\n"
+					    ".text\n");
 extern const uint8_t _k_heap_list_start[];
 extern const uint8_t _k_heap_list_end[];
 void *malloc(size_t size)
