@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -217,3 +218,17 @@ def test_assemble_refuses_bad_inputs(
     assert main([*base, str(tmp_path / "y"), "--firmware", str(fw), "--package", pkg]) == 2
     assert not (tmp_path / "y").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_host_executable_is_an_emulator_build(tmp_path: Path) -> None:
+    """native_sim's executable: release assemble notes it instead of asking memreport."""
+    from tinyml_tools.release.firmware import is_host_executable
+
+    assert is_host_executable(Path(sys.executable).resolve())
+    arm = tmp_path / "fw.elf"
+    src = tmp_path / "fw.c"
+    src.write_text("void _start(void) { for (;;) { } }\n")
+    subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-nostdlib",
+                    "-o", str(arm), str(src)], check=True)  # fmt: skip
+    assert not is_host_executable(arm)
+    assert not is_host_executable(src)  # not an ELF at all

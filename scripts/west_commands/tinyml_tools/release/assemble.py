@@ -213,7 +213,11 @@ def assemble(inputs: ReleaseInputs, progress: Callable[[str], None] | None = Non
             if not verdict.ok:
                 raise CheckFailed(f"{path}: does not run on this firmware: {verdict.reason}")
         figures: dict[str, Any] = {}
-        if files.elf is not None:
+        if files.elf is not None and firmware.is_host_executable(files.elf):
+            notes_lines.append(
+                f"{files.elf.name} is a host executable (an emulator build): no memory report"
+            )
+        elif files.elf is not None:
             say("memory report")
             mem = _tool(["memreport", str(files.elf), "--json"], "memreport")
             (stage / "memreport.json").write_text(json.dumps(mem, indent=2) + "\n")

@@ -56,6 +56,18 @@ def locate(firmware: Path, elf: Path | None) -> FirmwareFiles:
     return FirmwareFiles(firmware, elf)
 
 
+HOST_MACHINES = {"EM_386", "EM_X86_64"}
+
+
+def is_host_executable(elf_path: Path) -> bool:
+    """An emulator build (native_sim) runs on the host: it has no firmware memory to report."""
+    try:
+        with elf_path.open("rb") as fh:
+            return ELFFile(fh)["e_machine"] in HOST_MACHINES
+    except (OSError, ELFError):
+        return False
+
+
 def _symbol_bytes(elf: ELFFile, name: str, size: int) -> bytes | None:
     table = elf.get_section_by_name(".symtab")
     if not isinstance(table, SymbolTableSection):

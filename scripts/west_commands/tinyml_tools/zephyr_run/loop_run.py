@@ -40,6 +40,7 @@ from .builds import KNOCK_RECORDING, AppBuild
 from .workspace import Workspace
 
 SNIPPETS = 6
+FIRMWARE_KEY = REPO_ROOT / "app" / "keys" / "tinyml-dev-firmware-ecdsa-p256-DO-NOT-SHIP.pem"
 NEW_VERSION = "1.1.0"
 REC_LINE = re.compile(r"rec: seq (\d+) kind (window|snippet) frames (\d+) from stream frame (\d+)")
 RECORDING_TIMEOUT_S = 300.0
@@ -76,7 +77,8 @@ def label_snippets(pulled: Path, lines: list[str], rate_hz: float) -> int:
     positions = {int(m[1]): (int(m[3]), int(m[4])) for m in map(REC_LINE.search, lines) if m}
     count = 0
     for npz in sorted(pulled.glob("*.npz")):
-        seq = json.loads(recording_io.sidecar_path(npz).read_text()).get("seq")
+        meta = json.loads(recording_io.sidecar_path(npz).read_text())
+        seq = meta.get("device", {}).get("stream_seq")
         if seq not in positions:
             raise TinymlError(f"{npz.name}: pulled seq {seq} was never announced by the device")
         frames, first = positions[seq]
@@ -89,6 +91,22 @@ def label_snippets(pulled: Path, lines: list[str], rate_hz: float) -> int:
         labels_io.write(npz.with_name(npz.name.split(".")[0] + ".labels.csv"), inside)
         count += len(inside)
     return count
+
+
+def signed_emulator_image(build: AppBuild, work: Path, version: str) -> Path:
+    """native_sim has no MCUboot: its executable, signed with imgtool and the firmware key as
+    an opaque payload, stands for the firmware image a release ships and names (hash, version)."""
+    imgtool = Path(sys.executable).with_name("imgtool")
+    exe = build.build_dir / "zephyr" / "zephyr.exe"
+    image = work / "firmware" / "zephyr.signed.bin"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    argv = [str(imgtool), "sign", "--key", str(FIRMWARE_KEY), "--header-size", "0x200",
+            "--align", "4", "--slot-size", str(1 << 26), "--version", version,
+            "--pad-header", str(exe), str(image)]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise TinymlError(f"imgtool sign {exe}: {done.stderr.strip()}")
+    return image
 
 
 def native_loop_run(ws: Workspace, build: AppBuild, work: Path, firmware_version: str) -> LoopRun:
@@ -162,9 +180,13 @@ def native_loop_run(ws: Workspace, build: AppBuild, work: Path, firmware_version
 
     # 4. release and the compatibility check
     release = work / "release"
-    tinyml("release", "assemble", str(release), "--firmware", str(build.build_dir),
+    image = signed_emulator_image(build, work, firmware_version)
+    exe = build.build_dir / "zephyr" / "zephyr.exe"  # native_sim's linked executable
+    golden = REPO_ROOT / "models" / "knock" / "golden"
+    tinyml("release", "assemble", str(release), "--firmware", str(image), "--elf", str(exe),
            "--firmware-version", firmware_version, "--board", build.board,
-           "--package", str(package), what="release assemble")  # fmt: skip
+           "--package", str(package), "--golden", str(golden),
+           what="release assemble")  # fmt: skip
     tinyml("model-pack", "verify", str(package), "--compat",
            str(release / "compatibility.json"), "--board", build.board,
            "--firmware", firmware_version, what="model-pack verify --compat")  # fmt: skip
