@@ -170,7 +170,7 @@ def native_loop_run(ws: Workspace, build: AppBuild, work: Path, firmware_version
         "-o", str(model), "--json",
     ]  # fmt: skip
     trained = json.loads(tinyml(*train_argv, what="train"))
-    package = work / f"knock-{NEW_VERSION}.pkg"
+    package = model / f"knock-{NEW_VERSION}.pkg"  # beside its detector.yaml, as replay wants
     tinyml("model-pack", "build", str(model), "-o", str(package), what="model-pack build")
     steps.append(
         f"import + train: {len(snippets)} recordings added, knock {NEW_VERSION} retrained "
