@@ -220,7 +220,7 @@ def native_loop_run(ws: Workspace, build: AppBuild, work: Path, firmware_version
     pulled_events = json.loads(tinyml(*events_argv, what="field events"))
     summaries = pulled_events["events"] if isinstance(pulled_events, dict) else pulled_events
     block = int(build.config()["CONFIG_TINYML_RING_BLOCK_SAMPLES"])
-    return LoopRun(steps + _check_events_back(summaries, printed, package, block, work))
+    return LoopRun(steps + _check_events_back(summaries, printed, package, block, work, firmware_version))
 
 
 def _check_events_back(
@@ -229,18 +229,21 @@ def _check_events_back(
     package: Path,
     block: int,
     work: Path,
+    firmware_version: str,
 ) -> list[str]:
     if not printed or len(summaries) < len(printed):
         raise TinymlError(f"{len(summaries)} summaries pulled, {len(printed)} events printed")
     models = {str(s.get("model_version")) for s in summaries}
     if models != {NEW_VERSION}:
         raise TinymlError(f"pulled event summaries name model versions {sorted(models)}")
+    if {str(s.get("firmware")) for s in summaries} != {firmware_version}:
+        raise TinymlError(f"pulled event summaries do not all name firmware {firmware_version}")
     # replayed in the device's whole capture blocks, as the qemu step does
     replayed = ev.replay_events(REPO_ROOT / KNOCK_RECORDING, package, block, work)
     problems = ev.compare(printed, replayed)
     if problems:
         raise TinymlError("device vs replay with the retrained model: " + "; ".join(problems))
-    firmware = {str(s.get("firmware_version")) for s in summaries}
+    firmware = {str(s.get("firmware")) for s in summaries}
     return [
         f"events back: {len(summaries)} summaries read by `field events`, all model "
         f"{NEW_VERSION}, firmware {', '.join(sorted(firmware))}; the {len(printed)} events "
