@@ -220,7 +220,8 @@ def native_loop_run(ws: Workspace, build: AppBuild, work: Path, firmware_version
     pulled_events = json.loads(tinyml(*events_argv, what="field events"))
     summaries = pulled_events["events"] if isinstance(pulled_events, dict) else pulled_events
     block = int(build.config()["CONFIG_TINYML_RING_BLOCK_SAMPLES"])
-    return LoopRun(steps + _check_events_back(summaries, printed, package, block, work, firmware_version))
+    back = _check_events_back(summaries, printed, package, block, work, firmware_version)
+    return LoopRun(steps + back)
 
 
 def _check_events_back(
