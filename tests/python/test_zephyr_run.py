@@ -149,3 +149,28 @@ def test_stack_lines_of_the_kernel_shell_are_parsed_and_judged() -> None:
     assert len(found) == 1 and "shell_uart" in found[0]
     assert stacks.problems([]) and "printed no stack" in stacks.problems([])[0]
     assert stacks.figures(uses)["zephyr.stacks.irq_00.used_bytes"] == 548.0
+
+
+def test_pulled_snippets_are_labelled_at_their_announced_stream_frames(tmp_path: Path) -> None:
+    """The loop step labels each pulled snippet from the canned recording's labels, shifted to
+    the snippet's start and clipped to it; a snippet the device never announced is refused."""
+    import json
+
+    from tinyml_tools.paths import REPO_ROOT
+    from tinyml_tools.replay import labels as labels_io
+    from tinyml_tools.zephyr_run.builds import KNOCK_RECORDING
+    from tinyml_tools.zephyr_run.loop_run import label_snippets
+
+    canned = labels_io.read((REPO_ROOT / KNOCK_RECORDING).with_suffix(".labels.csv"))
+    first_event = canned[0]
+    rate = 1600.0
+    start_frame = int((first_event.start - 0.1) * rate)  # 100 ms before the first knock
+    (tmp_path / "field-7.npz").write_bytes(b"")
+    (tmp_path / "field-7.meta.json").write_text(json.dumps({"device": {"stream_seq": 7}}))
+    lines = [f"rec: seq 7 kind snippet frames 800 from stream frame {start_frame}, trigger class 1"]
+    assert label_snippets(tmp_path, lines, rate) >= 1
+    got = labels_io.read(tmp_path / "field-7.labels.csv")
+    assert abs(got[0].start - 0.1) < 1e-6 and got[0].label == first_event.label
+    assert all(0 <= e.start < e.end <= 0.5 + 1e-9 for e in got)
+    with pytest.raises(TinymlError, match="never announced"):
+        label_snippets(tmp_path, [], rate)
