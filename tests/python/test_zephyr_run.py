@@ -174,3 +174,36 @@ def test_pulled_snippets_are_labelled_at_their_announced_stream_frames(tmp_path:
     assert all(0 <= e.start < e.end <= 0.5 + 1e-9 for e in got)
     with pytest.raises(TinymlError, match="never announced"):
         label_snippets(tmp_path, [], rate)
+
+
+def test_a_stale_build_folder_is_configured_afresh_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder configured by an older tree whose Kconfig values the new ranges refuse is
+    rebuilt pristine once; any other failure is reported as it is."""
+    from tinyml_tools.zephyr_run import builds
+    from tinyml_tools.zephyr_run.workspace import Workspace
+
+    calls: list[list[str]] = []
+    build = builds.AppBuild("t", "native_sim", ())
+    monkeypatch.setattr(builds, "ZEPHYR_BUILD", tmp_path)
+
+    def fake_run(argv: list[str], ws: Workspace, log: Path, what: str) -> None:
+        calls.append(list(argv))
+        if len(calls) == 1:
+            log.write_text(failure)
+            raise TinymlError(f"{what} failed")
+        build.elf.parent.mkdir(parents=True, exist_ok=True)
+        build.elf.write_bytes(b"\x7fELF")
+
+    monkeypatch.setattr(builds, "run", fake_run)
+    ws = Workspace(tmp_path)
+    failure = "warning: user value 0 ... outside the active range ([5, 15])\nerror: Aborting"
+    builds.west_build(build, ws, 1)
+    assert len(calls) == 2 and calls[1][2:4] == ["--pristine", "always"]
+    calls.clear()
+    build.elf.unlink()
+    failure = "main.c:3: error: expected ';'"
+    with pytest.raises(TinymlError):
+        builds.west_build(build, ws, 1)
+    assert len(calls) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,6 +91,9 @@ NRF52840_SYSBUILD = AppBuild(
 )
 
 
+STALE_CONFIG = re.compile(r"outside the active range|Aborting due to Kconfig warnings")
+
+
 def run(argv: Sequence[str], ws: Workspace, log: Path, what: str) -> None:
     """Run @p argv in the workspace, output to @p log; an error naming the log on failure."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +116,14 @@ def west_build(build: AppBuild, ws: Workspace, jobs: int) -> Path:
     argv += ["--sysbuild"] if build.sysbuild else ["--no-sysbuild"]
     argv += [str(REPO_ROOT / "app"), "--", *common_args(build.sysbuild), *build.cmake_args]
     log = build.build_dir.with_suffix(".log")
-    run(argv, ws, log, f"west build {build.board}")
+    try:
+        run(argv, ws, log, f"west build {build.board}")
+    except TinymlError:
+        if not STALE_CONFIG.search(log.read_text(errors="replace")):
+            raise
+        # A build folder configured by an older tree can hold Kconfig values the new tree's
+        # ranges refuse: configure it afresh once (ccache keeps the rebuild short).
+        run([*argv[:2], "--pristine", "always", *argv[2:]], ws, log, f"west build {build.board}")
     if not build.elf.is_file():
         raise TinymlError(f"west build {build.board}: no {build.elf}")
     return log
