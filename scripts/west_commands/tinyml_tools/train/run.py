@@ -246,18 +246,17 @@ def _full_scale(
 def train(options: TrainOptions, ui: Ui | None = None) -> TrainResult:
     """Train into a staging folder beside the output and swap it in only when everything was
     written: a failure (or Ctrl-C) leaves the previous model directory as it was."""
-    _check_options(options)
-    _name(options)
+    template = _check_options(options)
+    name = _name(options)
     _check_output(options)
-    detector_template_check = model_dir.detector_template(options.detector)
-    del detector_template_check
+    model_dir.detector_template(options.detector)  # refused now, not after the fit
     out = options.out
     stage = out.with_name(f".{out.name}.train-tmp")
     shutil.rmtree(stage, ignore_errors=True)
     try:
         if out.is_dir():
             shutil.copytree(out, stage, symlinks=True)
-        result = _train_into(options, stage, ui or Ui())
+        result = _train_into(options, template, name, stage, ui or Ui())
         if not result.reused:
             _swap_in(stage, out)
     finally:
@@ -282,10 +281,10 @@ def _swap_in(stage: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _train_into(options: TrainOptions, out: Path, ui: Ui) -> TrainResult:
+def _train_into(
+    options: TrainOptions, template: Template, name: str, out: Path, ui: Ui
+) -> TrainResult:
     start = time.monotonic()
-    template = _check_options(options)
-    name = _name(options)
     dataset = store.load(options.dataset)
     train_entries = load_part(dataset, options.split, "train")
     val_entries = load_part(dataset, options.split, "val")

@@ -28,6 +28,7 @@ from .builds import AppBuild
 from .console import DeviceConsole
 from .detector_build import canned_build
 from .emulated import BOOT_TIMEOUT_S, RECORDING_TIMEOUT_S, VERIFIED, upload
+from .packages import model_pack_build
 from .workspace import Workspace
 
 ANOMALY_DIR = REPO_ROOT / "models" / "pump" / "anomaly"
@@ -63,14 +64,6 @@ class AnomalyRun:
     overflows: int
     refusal: str  # what the device said of the regression package
     logged: str  # the class name `tinyml log dump` gave the first logged event
-
-
-def model_pack_build(model_dir: Path, out: Path) -> Path:
-    argv = [sys.executable, "-m", "tinyml_tools", "model-pack", "build", str(model_dir)]
-    done = subprocess.run([*argv, "-o", str(out)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise TinymlError(f"model-pack build {model_dir}: {done.stderr.strip()}")
-    return out
 
 
 def recording(work: Path) -> Path:

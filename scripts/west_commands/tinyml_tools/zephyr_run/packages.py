@@ -30,7 +30,8 @@ def _model_dir(work: Path, version: str) -> Path:
     return out
 
 
-def _build(model_dir: Path, out: Path) -> Path:
+def model_pack_build(model_dir: Path, out: Path) -> Path:
+    """`tinyml model-pack build MODEL_DIR -o OUT` as a user runs it; a failure names the folder."""
     argv = [sys.executable, "-m", "tinyml_tools", "model-pack", "build", str(model_dir)]
     done = subprocess.run([*argv, "-o", str(out)], capture_output=True, text=True)
     if done.returncode != 0:
@@ -40,7 +41,7 @@ def _build(model_dir: Path, out: Path) -> Path:
 
 def knock_package(work: Path, version: str) -> Path:
     """The committed knock model, packaged as @p version."""
-    return _build(_model_dir(work, version), work / f"knock-{version}.pkg")
+    return model_pack_build(_model_dir(work, version), work / f"knock-{version}.pkg")
 
 
 def always_background(tflite: bytes) -> bytes:
@@ -69,4 +70,4 @@ def mistrained_package(work: Path, version: str) -> Path:
     model_dir = _model_dir(work, version)
     source = model_dir / "knock.tflite"
     source.write_bytes(always_background(source.read_bytes()))
-    return _build(model_dir, work / f"knock-{version}-mistrained.pkg")
+    return model_pack_build(model_dir, work / f"knock-{version}-mistrained.pkg")
